@@ -1,0 +1,99 @@
+/**
+ * The resources this server serves, with their discovery facts (names, kinds, scope, verbs,
+ * short names, categories, subresources) exactly as kube-apiserver 1.32 advertises them.
+ * Discovery, OpenAPI, request routing and the registry all read this one table.
+ */
+
+export interface SubresourceInfo {
+  /** e.g. 'status', 'token', 'binding', 'finalize'. */
+  name: string;
+  /** Kind accepted/returned by the subresource, when it differs from the parent's. */
+  group?: string;
+  version?: string;
+  kind: string;
+  verbs: string[];
+}
+
+export interface ResourceInfo {
+  group: string;
+  version: string;
+  /** Plural resource name, e.g. 'serviceaccounts'. */
+  resource: string;
+  singular: string;
+  kind: string;
+  listKind: string;
+  namespaced: boolean;
+  verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
+  subresources?: SubresourceInfo[];
+  /** OpenAPI definition name, e.g. io.k8s.api.core.v1.ServiceAccount. */
+  definition: string;
+}
+
+export const standardVerbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+export const groupVersion = (r: { group: string; version: string }): string =>
+  r.group ? `${r.group}/${r.version}` : r.version;
+
+const core = (r: Omit<ResourceInfo, 'group' | 'version' | 'listKind' | 'definition'> & { listKind?: string }): ResourceInfo => ({
+  group: '',
+  version: 'v1',
+  listKind: r.listKind ?? `${r.kind}List`,
+  definition: `io.k8s.api.core.v1.${r.kind}`,
+  ...r,
+});
+
+/** Core (legacy group) resources served under /api/v1. */
+export const coreResources: ResourceInfo[] = [
+  core({
+    resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true,
+    verbs: standardVerbs, shortNames: ['cm'],
+  }),
+  core({
+    resource: 'events', singular: 'event', kind: 'Event', namespaced: true,
+    verbs: standardVerbs, shortNames: ['ev'],
+  }),
+  core({
+    resource: 'namespaces', singular: 'namespace', kind: 'Namespace', namespaced: false,
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['ns'],
+    subresources: [
+      { name: 'finalize', kind: 'Namespace', verbs: ['update'] },
+      { name: 'status', kind: 'Namespace', verbs: ['get', 'patch', 'update'] },
+    ],
+  }),
+  core({
+    resource: 'nodes', singular: 'node', kind: 'Node', namespaced: false,
+    verbs: standardVerbs, shortNames: ['no'],
+    subresources: [{ name: 'status', kind: 'Node', verbs: ['get', 'patch', 'update'] }],
+  }),
+  core({
+    resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true,
+    verbs: standardVerbs, shortNames: ['po'], categories: ['all'],
+    subresources: [{ name: 'status', kind: 'Pod', verbs: ['get', 'patch', 'update'] }],
+  }),
+  core({
+    resource: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true,
+    verbs: standardVerbs,
+  }),
+  core({
+    resource: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true,
+    verbs: standardVerbs, shortNames: ['sa'],
+  }),
+  core({
+    resource: 'services', singular: 'service', kind: 'Service', namespaced: true,
+    verbs: standardVerbs, shortNames: ['svc'], categories: ['all'],
+    subresources: [{ name: 'status', kind: 'Service', verbs: ['get', 'patch', 'update'] }],
+  }),
+];
+
+/** All resources, core first, then named groups. Later issues append RBAC, authn, authz, coordination. */
+export const allResources: ResourceInfo[] = [...coreResources];
+
+export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
+  return allResources.find((r) => r.group === group && r.version === version && r.resource === resource);
+}
+
+export function findKind(group: string, version: string, kind: string): ResourceInfo | undefined {
+  return allResources.find((r) => r.group === group && r.version === version && r.kind === kind);
+}

@@ -1,0 +1,662 @@
+/**
+ * The generic Store: CRUD, watch and the resourceVersion rules for every resource, assembled from a
+ * per-resource Strategy (upstream's genericregistry.Store). Only the registry touches a Backend.
+ *
+ * Contracts callers rely on:
+ * - resourceVersion is the decimal storage revision of the object's last write;
+ * - a write that changes nothing (after preparation) is not stored and returns the current object
+ *   with its resourceVersion unchanged;
+ * - an update with a resourceVersion that is not current fails 409 Conflict with kube's sentence;
+ * - every failure is a StatusError with kube-apiserver's reason, code and wording.
+ */
+import { randomUUID } from 'node:crypto';
+import { invalid as invalidField, type FieldError } from '../api/field-errors.js';
+import { formatTime, type DeleteOptions, type KubeObject } from '../api/meta.js';
+import type { ResourceInfo } from '../api/resources.js';
+import { groupVersion } from '../api/resources.js';
+import {
+  alreadyExists,
+  badRequest,
+  conflict,
+  expired,
+  internalError,
+  invalid,
+  notFound,
+  successStatus,
+  timeout,
+  type Status,
+  type StatusError,
+} from '../api/status.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/object-meta.js';
+import type { AdmissionAttributes, AdmissionChain, UserInfo } from '../admission/types.js';
+import { StorageError, type Backend } from '../storage/backend.js';
+import { clone, decodeFromStorage, encodeForStorage, orderTopLevel } from './codec.js';
+import type { Strategy } from './types.js';
+import { WatchCache, type CacheEntry, type CacheEvent } from './watch-cache.js';
+import { decodeContinue, encodeContinue } from './continue-token.js';
+import { compileSelectors, type CompiledSelectors } from './filter.js';
+
+export interface WriteContext {
+  user: UserInfo;
+  dryRun: boolean;
+  fieldManager?: string;
+  admission?: AdmissionChain;
+}
+
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
+}
+
+export interface ListResult {
+  items: Array<{ object: KubeObject; json: string }>;
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export interface WatchOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  resourceVersion?: string;
+  /** Send synthetic ADDED events for current objects first (RV unset or "0", or sendInitialEvents). */
+  sendInitialEvents?: boolean;
+}
+
+export interface WatchSink {
+  event(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject, json: string): void;
+  /** Called once after initial events were sent (for bookmarks with sendInitialEvents). */
+  initialEventsEnd?(resourceVersion: string): void;
+  error(status: StatusError): void;
+}
+
+export interface DeleteResult {
+  /** The object as returned to the client (deleted, or marked for deletion). */
+  object: KubeObject;
+  /** True when the object is gone now; false when it was only marked (graceful / finalizers). */
+  deleted: boolean;
+}
+
+export interface UpdateResult {
+  object: KubeObject;
+  created: boolean;
+}
+
+export type TryUpdate = (current: KubeObject) => KubeObject | Promise<KubeObject>;
+
+export interface StoreOptions {
+  backend: Backend;
+  strategy: Strategy;
+  /** Current time in ms; injected for tests. */
+  now?: () => number;
+  /** Events kept in the watch cache window (watches from older revisions get 410). */
+  watchCacheSize?: number;
+}
+
+const generateNameChars = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function randomSuffix(n = 5): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += generateNameChars[Math.floor(Math.random() * generateNameChars.length)];
+  return s;
+}
+
+export class Store {
+  readonly info: ResourceInfo;
+  readonly strategy: Strategy;
+  readonly cache: WatchCache;
+  private readonly backend: Backend;
+  private readonly now: () => number;
+  private readonly root: string;
+
+  constructor(options: StoreOptions) {
+    this.backend = options.backend;
+    this.strategy = options.strategy;
+    this.info = options.strategy.info;
+    this.now = options.now ?? Date.now;
+    this.root = `/registry/${this.info.group ? this.info.group + '/' : ''}${this.info.resource}/`;
+    this.cache = new WatchCache({ backend: this.backend, prefix: this.root, windowSize: options.watchCacheSize });
+  }
+
+  async start(): Promise<void> {
+    await this.cache.start();
+  }
+
+  stop(): void {
+    this.cache.stop();
+  }
+
+  get groupResource() {
+    return { group: this.info.group, resource: this.info.resource };
+  }
+
+  private get groupKind() {
+    return { group: this.info.group, kind: this.info.kind };
+  }
+
+  key(namespace: string, name: string): string {
+    return this.info.namespaced ? `${this.root}${namespace}/${name}` : `${this.root}${name}`;
+  }
+
+  private prefix(namespace: string): string {
+    return this.info.namespaced && namespace ? `${this.root}${namespace}/` : this.root;
+  }
+
+  /** The current object, or 404. The returned object is frozen: clone before changing it. */
+  get(namespace: string, name: string): KubeObject {
+    const e = this.cache.get(this.key(namespace, name));
+    if (!e) throw notFound(this.groupResource, name);
+    return e.object;
+  }
+
+  /** The current object or undefined (frozen). */
+  find(namespace: string, name: string): KubeObject | undefined {
+    return this.cache.get(this.key(namespace, name))?.object;
+  }
+
+  entry(namespace: string, name: string): CacheEntry | undefined {
+    return this.cache.get(this.key(namespace, name));
+  }
+
+  fieldsOf(obj: KubeObject): Record<string, string> {
+    const f: Record<string, string> = { 'metadata.name': obj.metadata.name ?? '' };
+    if (this.info.namespaced) f['metadata.namespace'] = obj.metadata.namespace ?? '';
+    if (this.strategy.fieldLabels) Object.assign(f, this.strategy.fieldLabels(obj));
+    return f;
+  }
+
+  compile(labelSelector?: string, fieldSelector?: string): CompiledSelectors {
+    return compileSelectors(this, labelSelector, fieldSelector);
+  }
+
+  // ---------------------------------------------------------------- list
+
+  async list(namespace: string, opts: ListOptions): Promise<ListResult> {
+    const sel = this.compile(opts.labelSelector, opts.fieldSelector);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const rvMatch = opts.resourceVersionMatch ?? '';
+    const rv = parseResourceVersion(opts.resourceVersion);
+    if (rvMatch && opts.resourceVersion === undefined) {
+      throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
+    }
+    if (rvMatch && !['Exact', 'NotOlderThan'].includes(rvMatch)) {
+      throw badRequest(`resourceVersionMatch: Unsupported value: "${rvMatch}": supported values: "Exact", "NotOlderThan"`);
+    }
+    if (opts.continue) {
+      if (opts.resourceVersion && opts.resourceVersion !== '0') {
+        throw badRequest('specifying resource version is not allowed when using continue');
+      }
+      const token = decodeContinue(opts.continue, this.prefix(namespace));
+      return this.listFromStorage(namespace, sel, limit, token.revision, token.startAfter);
+    }
+    if (rvMatch === 'Exact') {
+      if (rv === 0) throw badRequest('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
+      return this.listFromStorage(namespace, sel, limit, rv, undefined);
+    }
+    if (rv > this.cache.revision) {
+      const ok = await this.cache.waitForRevision(rv, 3000);
+      if (!ok) throw tooLargeResourceVersion(rv, this.cache.revision);
+    }
+    const entries = this.cache.list(this.prefix(namespace));
+    const revision = this.cache.revision;
+    const items: Array<{ object: KubeObject; json: string }> = [];
+    let i = 0;
+    for (; i < entries.length; i++) {
+      const e = entries[i]!;
+      if (!sel.matches(e.object)) continue;
+      if (limit && items.length === limit) break;
+      items.push(e);
+    }
+    const result: ListResult = { items, resourceVersion: String(revision) };
+    if (limit && i < entries.length) {
+      let remaining = 0;
+      if (sel.empty) remaining = entries.length - i;
+      const last = items[items.length - 1]!.object;
+      result.continue = encodeContinue(revision, this.key(last.metadata.namespace ?? '', last.metadata.name!).slice(this.prefix(namespace).length));
+      if (sel.empty) result.remainingItemCount = remaining;
+    }
+    return result;
+  }
+
+  private async listFromStorage(
+    namespace: string,
+    sel: CompiledSelectors,
+    limit: number,
+    revision: number,
+    startAfterRel: string | undefined,
+  ): Promise<ListResult> {
+    const prefix = this.prefix(namespace);
+    const items: Array<{ object: KubeObject; json: string }> = [];
+    let startAfter = startAfterRel !== undefined ? prefix + startAfterRel : undefined;
+    let more = false;
+    let lastKey = '';
+    try {
+      for (;;) {
+        const page = await this.backend.list({ prefix, startAfter, limit: limit ? Math.max(limit, 100) : 0, revision });
+        for (const kv of page.items) {
+          lastKey = kv.key;
+          const object = decodeFromStorage(kv);
+          if (!sel.matches(object)) continue;
+          if (limit && items.length === limit) {
+            more = true;
+            break;
+          }
+          items.push({ object, json: JSON.stringify(object) });
+        }
+        if (more || page.remaining === 0 || page.items.length === 0) {
+          if (!more && limit && items.length === limit && page.remaining > 0) more = true;
+          break;
+        }
+        startAfter = page.items[page.items.length - 1]!.key;
+      }
+    } catch (e) {
+      if (e instanceof StorageError && e.code === 'Compacted') {
+        if (startAfterRel !== undefined) {
+          throw expired(
+            'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+          );
+        }
+        throw expired(`too old resource version: ${revision} (${e.revision})`);
+      }
+      if (e instanceof StorageError && e.code === 'RevisionTooNew') throw tooLargeResourceVersion(revision, e.revision);
+      throw e;
+    }
+    const result: ListResult = { items, resourceVersion: String(revision || (await this.backend.currentRevision())) };
+    if (more && items.length) {
+      const last = items[items.length - 1]!.object;
+      const key = this.key(last.metadata.namespace ?? '', last.metadata.name!);
+      result.continue = encodeContinue(revision || Number(result.resourceVersion), key.slice(prefix.length));
+    }
+    void lastKey;
+    return result;
+  }
+
+  // ---------------------------------------------------------------- watch
+
+  /** Starts a watch; returns a stop function. Errors (e.g. 410 Expired) are reported through the sink. */
+  watch(namespace: string, opts: WatchOptions, sink: WatchSink): () => void {
+    const sel = this.compile(opts.labelSelector, opts.fieldSelector);
+    const prefix = this.prefix(namespace);
+    const rvText = opts.resourceVersion;
+    const rv = parseResourceVersion(rvText);
+    const initial = opts.sendInitialEvents ?? (rvText === undefined || rvText === '' || rvText === '0');
+    let from = rv;
+    let stopped = false;
+    const deliver = (ev: CacheEvent) => {
+      if (stopped || !ev.key.startsWith(prefix)) return;
+      const now = sel.matches(ev.object);
+      if (ev.type === 'ADDED') {
+        if (now) sink.event('ADDED', ev.object, ev.json);
+      } else if (ev.type === 'DELETED') {
+        if (sel.matches(ev.prevObject ?? ev.object)) sink.event('DELETED', ev.object, ev.json);
+      } else {
+        const before = ev.prevObject ? sel.matches(ev.prevObject) : false;
+        if (now && before) sink.event('MODIFIED', ev.object, ev.json);
+        else if (now) sink.event('ADDED', ev.object, ev.json);
+        else if (before) sink.event('DELETED', ev.object, ev.json);
+      }
+    };
+    if (initial) {
+      from = this.cache.revision;
+      for (const e of this.cache.list(prefix)) if (sel.matches(e.object)) sink.event('ADDED', e.object, e.json);
+      sink.initialEventsEnd?.(String(from));
+    } else if (from > this.cache.revision) {
+      // A resourceVersion from the future: wait briefly for it, as the watch cache does.
+      let unsub: (() => void) | 'expired' | null = null;
+      void this.cache.waitForRevision(from, 3000).then((ok) => {
+        if (stopped) return;
+        if (!ok) return sink.error(tooLargeResourceVersion(from, this.cache.revision));
+        unsub = this.cache.watch(from, { onEvent: deliver, onError: (m) => sink.error(internalError(m)) });
+        if (unsub === 'expired') sink.error(expired(`too old resource version: ${from} (${this.cache.oldestRevision})`));
+      });
+      return () => {
+        stopped = true;
+        if (typeof unsub === 'function') unsub();
+      };
+    }
+    const unsub = this.cache.watch(from, { onEvent: deliver, onError: (m) => sink.error(internalError(m)) });
+    if (unsub === 'expired') {
+      queueMicrotask(() => sink.error(expired(`too old resource version: ${from} (${this.cache.oldestRevision})`)));
+      return () => {
+        stopped = true;
+      };
+    }
+    return () => {
+      stopped = true;
+      unsub();
+    };
+  }
+
+  // ---------------------------------------------------------------- create
+
+  async create(namespace: string, input: KubeObject, ctx: WriteContext): Promise<KubeObject> {
+    let obj = orderTopLevel(input);
+    obj.apiVersion = groupVersion(this.info);
+    obj.kind = this.info.kind;
+    obj.metadata = obj.metadata ?? {};
+    const meta = obj.metadata;
+    if (this.info.namespaced) meta.namespace = namespace;
+    else delete meta.namespace;
+    if (meta.resourceVersion) {
+      throw internalError('resourceVersion should not be set on objects to be created');
+    }
+    const attrs = this.admissionAttrs('CREATE', '', namespace, meta.name ?? '', obj, null, ctx);
+    await ctx.admission?.admit(attrs);
+    obj = attrs.object!;
+    const generate = !obj.metadata.name && !!obj.metadata.generateName;
+    for (let attempt = 0; ; attempt++) {
+      const candidate = attempt === 0 ? obj : clone(obj);
+      this.beforeCreate(candidate, generate);
+      await ctx.admission?.validate(this.admissionAttrs('CREATE', '', namespace, candidate.metadata.name!, candidate, null, ctx));
+      if (ctx.dryRun) {
+        if (this.find(namespace, candidate.metadata.name!)) throw alreadyExists(this.groupResource, candidate.metadata.name!);
+        return candidate;
+      }
+      const res = await this.backend.create(this.key(namespace, candidate.metadata.name!), encodeForStorage(candidate));
+      if (res.ok) return decodeFromStorage(res.kv);
+      if (generate && attempt < 7) continue;
+      throw alreadyExists(this.groupResource, candidate.metadata.name!);
+    }
+  }
+
+  /** Sets system fields, validates, canonicalizes (upstream rest.BeforeCreate). Throws 422. */
+  private beforeCreate(obj: KubeObject, generate: boolean): void {
+    const meta = obj.metadata;
+    if (generate) meta.name = meta.generateName + randomSuffix();
+    meta.uid = randomUUID();
+    meta.creationTimestamp = formatTime(this.now());
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    delete meta.generation;
+    this.strategy.prepareForCreate?.(obj);
+    const errs = [
+      ...validateObjectMeta(meta, {
+        namespaced: this.info.namespaced,
+        nameValidation: this.strategy.nameValidation ?? 'subdomain',
+      }),
+      ...this.strategy.validate(obj),
+    ];
+    if (errs.length) throw invalid(this.groupKind, meta.name ?? '', errs);
+    this.strategy.canonicalize?.(obj);
+  }
+
+  warningsOnCreate(obj: KubeObject): string[] {
+    return this.strategy.warningsOnCreate?.(obj) ?? [];
+  }
+
+  // ---------------------------------------------------------------- update
+
+  /**
+   * PUT semantics: replaces the object. `input.metadata.resourceVersion`, when set, must be
+   * current (409 otherwise); when unset the update is unconditional if the strategy allows it.
+   */
+  async update(namespace: string, name: string, input: KubeObject, ctx: WriteContext, subresource = ''): Promise<UpdateResult> {
+    const rvText = input.metadata?.resourceVersion;
+    const wanted = rvText ? parseResourceVersion(rvText) : 0;
+    if (!this.find(namespace, name) && !subresource && this.strategy.allowCreateOnUpdate) {
+      if (wanted) throw notFound(this.groupResource, name);
+      return { object: await this.create(namespace, input, ctx), created: true };
+    }
+    if (!wanted && !this.strategy.allowUnconditionalUpdate) {
+      throw invalid(this.groupKind, name, [
+        invalidField('metadata.resourceVersion', '0x0', 'must be specified for an update'),
+      ]);
+    }
+    const object = await this.guaranteedUpdate(namespace, name, ctx, () => clone(input), { subresource, resourceVersion: wanted });
+    return { object, created: false };
+  }
+
+  /**
+   * Read-modify-write with optimistic concurrency: `tryUpdate` gets a private copy of the current
+   * object and returns the desired one. Retries on a lost compare-and-swap unless a
+   * resourceVersion precondition was given (then 409). `tryUpdate` may set
+   * metadata.resourceVersion to request a precondition (patches that carry one).
+   */
+  async guaranteedUpdate(
+    namespace: string,
+    name: string,
+    ctx: WriteContext,
+    tryUpdate: TryUpdate,
+    opts: { subresource?: string; resourceVersion?: number } = {},
+  ): Promise<KubeObject> {
+    const key = this.key(namespace, name);
+    const subresource = opts.subresource ?? '';
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const entry = this.cache.get(key);
+      if (!entry) throw notFound(this.groupResource, name);
+      const current = entry.object;
+      if (opts.resourceVersion && opts.resourceVersion !== entry.revision) throw conflict(this.groupResource, name);
+      let obj = orderTopLevel(await tryUpdate(clone(current) as KubeObject));
+      if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw badRequest('the object must be a JSON object');
+      obj.metadata = obj.metadata && typeof obj.metadata === 'object' ? obj.metadata : {};
+      const requestedRv = obj.metadata.resourceVersion;
+      if (requestedRv !== undefined && requestedRv !== '' && requestedRv !== current.metadata.resourceVersion) {
+        parseResourceVersion(requestedRv);
+        throw conflict(this.groupResource, name);
+      }
+      obj.apiVersion = groupVersion(this.info);
+      obj.kind = this.info.kind;
+      if (obj.metadata.name === undefined || obj.metadata.name === '') obj.metadata.name = name;
+      if (obj.metadata.name !== name) {
+        throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+      }
+      if (this.info.namespaced) {
+        if (obj.metadata.namespace === undefined || obj.metadata.namespace === '') obj.metadata.namespace = namespace;
+      }
+      const attrs = this.admissionAttrs('UPDATE', subresource, namespace, name, obj, current, ctx);
+      await ctx.admission?.admit(attrs);
+      obj = attrs.object!;
+      this.beforeUpdate(obj, current, subresource);
+      await ctx.admission?.validate(this.admissionAttrs('UPDATE', subresource, namespace, name, obj, current, ctx));
+      obj.metadata.resourceVersion = current.metadata.resourceVersion;
+      if (sameObject(obj, current)) return current;
+      if (this.shouldDeleteDuringUpdate(obj)) {
+        if (ctx.dryRun) return obj;
+        const res = await this.backend.delete(key, entry.revision);
+        if (res.ok) {
+          const gone = decodeFromStorage(res.kv);
+          gone.metadata.resourceVersion = String(res.revision);
+          return gone;
+        }
+        if (opts.resourceVersion) throw conflict(this.groupResource, name);
+        continue;
+      }
+      if (ctx.dryRun) return obj;
+      const res = await this.backend.update(key, encodeForStorage(obj), entry.revision);
+      if (res.ok) return decodeFromStorage(res.kv);
+      if (!res.current) throw notFound(this.groupResource, name);
+      // Lost the compare-and-swap: retry on the newer object; a resourceVersion the caller put
+      // into the object (a patch precondition) fails the check above on the next round.
+      if (opts.resourceVersion) throw conflict(this.groupResource, name);
+      await this.cache.waitForRevision(res.current.modRevision, 1000);
+    }
+    throw conflict(this.groupResource, name, 'too many concurrent updates');
+  }
+
+  /** Upstream rest.BeforeUpdate: system fields carried over, then validation (422). */
+  private beforeUpdate(obj: KubeObject, old: KubeObject, subresource: string): void {
+    const meta = obj.metadata;
+    const oldMeta = old.metadata;
+    if (oldMeta.generation !== undefined) meta.generation = oldMeta.generation;
+    else delete meta.generation;
+    const sub = subresource ? this.strategy.subresources?.[subresource] : undefined;
+    if (subresource && !sub) throw notFound(this.groupResource, `${meta.name}/${subresource}`);
+    if (sub) sub.prepareForUpdate(obj, old);
+    else this.strategy.prepareForUpdate?.(obj, old);
+    if (!meta.uid) meta.uid = oldMeta.uid;
+    if (oldMeta.creationTimestamp) meta.creationTimestamp = oldMeta.creationTimestamp;
+    if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
+    else delete meta.deletionTimestamp;
+    if (oldMeta.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = oldMeta.deletionGracePeriodSeconds;
+    else delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    if (this.info.namespaced && meta.namespace !== oldMeta.namespace) {
+      // Reported by validateObjectMetaUpdate as immutable.
+    }
+    const errs: FieldError[] = [
+      ...validateObjectMeta(meta, {
+        namespaced: this.info.namespaced,
+        nameValidation: this.strategy.nameValidation ?? 'subdomain',
+      }),
+      ...validateObjectMetaUpdate(meta, oldMeta),
+      ...(sub ? sub.validateUpdate(obj, old) : this.strategy.validateUpdate(obj, old)),
+    ];
+    if (errs.length) throw invalid(this.groupKind, meta.name ?? '', errs);
+    this.strategy.canonicalize?.(obj);
+  }
+
+  private shouldDeleteDuringUpdate(obj: KubeObject): boolean {
+    const m = obj.metadata;
+    return (
+      !!m.deletionTimestamp &&
+      (!m.finalizers || m.finalizers.length === 0) &&
+      (m.deletionGracePeriodSeconds ?? 0) === 0 &&
+      !this.strategy.needsFinalization?.(obj)
+    );
+  }
+
+  warningsOnUpdate(obj: KubeObject, old: KubeObject): string[] {
+    return this.strategy.warningsOnUpdate?.(obj, old) ?? [];
+  }
+
+  // ---------------------------------------------------------------- delete
+
+  async delete(namespace: string, name: string, options: DeleteOptions, ctx: WriteContext): Promise<DeleteResult> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const entry = this.cache.get(key);
+      if (!entry) throw notFound(this.groupResource, name);
+      const current = entry.object;
+      checkPreconditions(this.groupResource, name, current, options);
+      await ctx.admission?.validate(this.admissionAttrs('DELETE', '', namespace, name, current, current, ctx));
+      const grace = this.strategy.gracePeriodSeconds?.(current, options.gracePeriodSeconds);
+      const finalizers = current.metadata.finalizers ?? [];
+      const finalizing = finalizers.length > 0 || !!this.strategy.needsFinalization?.(current);
+      const needsMark = (grace !== undefined && grace > 0) || finalizing;
+      if (needsMark) {
+        const obj = clone(current) as KubeObject;
+        const meta = obj.metadata;
+        const now = this.now();
+        if (grace !== undefined && grace > 0) {
+          const existing = meta.deletionGracePeriodSeconds;
+          if (!meta.deletionTimestamp || existing === undefined || grace < existing) {
+            meta.deletionTimestamp = formatTime(now + grace * 1000);
+            meta.deletionGracePeriodSeconds = grace;
+          }
+        } else if (!meta.deletionTimestamp) {
+          meta.deletionTimestamp = formatTime(now);
+          meta.deletionGracePeriodSeconds = 0;
+        } else if (grace === 0) {
+          meta.deletionGracePeriodSeconds = 0;
+        }
+        this.strategy.prepareForDelete?.(obj);
+        if (!finalizing && grace === 0) {
+          // fall through to immediate deletion
+        } else {
+          if (sameObject(obj, current)) return { object: current, deleted: false };
+          if (ctx.dryRun) return { object: obj, deleted: false };
+          const res = await this.backend.update(key, encodeForStorage(obj), entry.revision);
+          if (res.ok) return { object: decodeFromStorage(res.kv), deleted: false };
+          if (!res.current) throw notFound(this.groupResource, name);
+          continue;
+        }
+      }
+      if (ctx.dryRun) return { object: current, deleted: true };
+      const res = await this.backend.delete(key, entry.revision);
+      if (res.ok) return { object: current, deleted: true };
+      if (!res.current) throw notFound(this.groupResource, name);
+    }
+    throw conflict(this.groupResource, name, 'too many concurrent updates');
+  }
+
+  /** The body DELETE answers with: the object, or a Success Status naming it. */
+  deleteResponse(result: DeleteResult): KubeObject | Status {
+    if (this.strategy.returnDeletedObject || !result.deleted) return result.object;
+    return successStatus({
+      name: result.object.metadata.name,
+      group: this.info.group || undefined,
+      kind: this.info.resource,
+      uid: result.object.metadata.uid,
+    });
+  }
+
+  async deleteCollection(namespace: string, listOpts: ListOptions, options: DeleteOptions, ctx: WriteContext): Promise<KubeObject[]> {
+    const { items } = await this.list(namespace, { labelSelector: listOpts.labelSelector, fieldSelector: listOpts.fieldSelector });
+    const out: KubeObject[] = [];
+    for (const { object } of items) {
+      try {
+        const r = await this.delete(object.metadata.namespace ?? '', object.metadata.name!, { ...options, preconditions: undefined }, ctx);
+        out.push(r.object);
+      } catch (e) {
+        if ((e as StatusError).code !== 404) throw e;
+      }
+    }
+    return out;
+  }
+
+  private admissionAttrs(
+    operation: AdmissionAttributes['operation'],
+    subresource: string,
+    namespace: string,
+    name: string,
+    object: KubeObject | null,
+    oldObject: KubeObject | null,
+    ctx: WriteContext,
+  ): AdmissionAttributes {
+    return { operation, resource: this.info, subresource, namespace, name, object, oldObject, user: ctx.user, dryRun: ctx.dryRun };
+  }
+}
+
+function checkPreconditions(gr: { group: string; resource: string }, name: string, obj: KubeObject, options: DeleteOptions): void {
+  const p = options.preconditions;
+  if (!p) return;
+  if (p.uid && p.uid !== obj.metadata.uid) {
+    throw conflict(gr, name, `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${obj.metadata.uid}`);
+  }
+  if (p.resourceVersion && p.resourceVersion !== obj.metadata.resourceVersion) {
+    throw conflict(
+      gr,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
+    );
+  }
+}
+
+/** Parses a resourceVersion query/field value: "" and undefined are 0; non-numeric is 400. */
+export function parseResourceVersion(rv: string | undefined): number {
+  if (rv === undefined || rv === '') return 0;
+  if (!/^\d+$/.test(rv) || rv.length > 18) {
+    throw badRequest(`invalid resource version "${rv}": resource version must be a decimal integer`);
+  }
+  return Number(rv);
+}
+
+function tooLargeResourceVersion(rv: number, current: number): StatusError {
+  return timeout(`Too large resource version: ${rv}, current: ${current}`, 1);
+}
+
+/** Deep equality of two JSON objects (key order ignored). */
+export function sameObject(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameObject(a[i], bb[i])) return false;
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  if (ak.length !== bk.length) return false;
+  for (const k of ak) if (!sameObject(ao[k], bo[k])) return false;
+  return true;
+}
+

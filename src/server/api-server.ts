@@ -1,0 +1,314 @@
+/**
+ * The HTTPS API server: the request pipeline (recover → request info → authenticate → authorize →
+ * route → handler → Status on error) over node:https, plus the non-resource endpoints (health,
+ * version, discovery, OpenAPI). The only module that owns the listening socket.
+ *
+ * Contracts: every failure reaches the client as a Kubernetes Status; an unexpected exception is
+ * logged with its stack and answered 500; `close()` stops accepting, ends watches and resolves
+ * when in-flight requests are done.
+ */
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { findResource, type ResourceInfo } from '../api/resources.js';
+import { failure, forbidden, internalError, isStatusError, methodNotSupported, notAcceptable, StatusError, type Status } from '../api/status.js';
+import type { AdmissionChain, UserInfo } from '../admission/types.js';
+import { AuthenticationError, type Authenticator, type Credentials } from '../auth/authn/types.js';
+import { forbiddenReason, type Attributes, type Authorizer } from '../auth/authz/types.js';
+import type { Store } from '../registry/store.js';
+import { readBody } from './body.js';
+import { negotiateOutput } from './negotiation.js';
+import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { writeRaw, writeStatus } from './responses.js';
+import { handleGet, handleList } from './handlers/read.js';
+import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './handlers/write.js';
+import { handlePatch } from './handlers/patch.js';
+import { handleWatch } from './handlers/watch.js';
+import type { ApiContext, Scope } from './handlers/scope.js';
+import { createNonResourceRoutes, type NonResourceHandler } from './non-resource.js';
+
+export interface VersionInfo {
+  major: string;
+  minor: string;
+  gitVersion: string;
+  gitCommit: string;
+  gitTreeState: string;
+  buildDate: string;
+  goVersion: string;
+  compiler: string;
+  platform: string;
+}
+
+export interface ApiServerOptions {
+  tls: { cert: string; key: string; ca: string };
+  bindAddress: string;
+  port: number;
+  resources: ResourceInfo[];
+  stores: Store[];
+  authenticator: Authenticator;
+  authorizer: Authorizer;
+  admission: AdmissionChain;
+  version: VersionInfo;
+  /** Extra non-resource handlers by exact path (e.g. OIDC discovery); consulted before the built-ins. */
+  extraRoutes?: Record<string, NonResourceHandler>;
+  /** Subresource handlers (e.g. serviceaccounts/token), keyed `group/resource/subresource`. */
+  subresourceHandlers?: Record<string, (scope: Scope, body: Buffer) => Promise<void>>;
+  openapi?: {
+    v2Protobuf(): Uint8Array;
+    v2Json(): string;
+    v3Root(): object;
+    v3Document(gvPath: string): { body: string; etag: string } | undefined;
+  };
+  minRequestTimeoutSeconds?: number;
+  now?: () => number;
+  log?: (level: 'info' | 'error', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export interface ApiServer {
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Graceful shutdown: stop accepting, end watches, wait for in-flight requests (at most `timeoutMs`). */
+  close(timeoutMs?: number): Promise<void>;
+  readonly url: string;
+  /** Flipped by the owner once controllers etc. are up; /readyz answers 500 before. */
+  setReady(ready: boolean): void;
+}
+
+const mutatingVerbs = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
+
+export function createApiServer(options: ApiServerOptions): ApiServer {
+  const log = options.log ?? (() => {});
+  const now = options.now ?? Date.now;
+  const storeIndex = new Map<string, Store>();
+  for (const s of options.stores) storeIndex.set(`${s.info.group}/${s.info.version}/${s.info.resource}`, s);
+  const api: ApiContext = {
+    resources: options.resources,
+    storeFor: (g, v, r) => storeIndex.get(`${g}/${v}/${r}`),
+    admission: options.admission,
+    now,
+    minRequestTimeoutSeconds: options.minRequestTimeoutSeconds ?? 1800,
+    logError: (message, err) => log('error', message, { err: err instanceof Error ? err.stack : String(err) }),
+    watches: new Set(),
+  };
+  let ready = false;
+  let inFlight = 0;
+  let draining = false;
+  let drainResolve: (() => void) | null = null;
+  let boundPort = options.port;
+  const routes = createNonResourceRoutes({
+    resources: options.resources,
+    version: options.version,
+    openapi: options.openapi,
+    isReady: () => ready && !draining,
+    serverAddress: () => `${options.bindAddress}:${boundPort}`,
+    extra: options.extraRoutes ?? {},
+  });
+
+  const server = https.createServer(
+    {
+      cert: options.tls.cert,
+      key: options.tls.key,
+      ca: options.tls.ca,
+      requestCert: true,
+      rejectUnauthorized: false,
+      maxHeaderSize: 1024 * 1024,
+    },
+    (req, res) => {
+      inFlight++;
+      res.on('close', () => {
+        inFlight--;
+        if (draining && inFlight === 0) drainResolve?.();
+      });
+      serve(req, res).catch((err) => {
+        api.logError('unhandled error serving request', err);
+        if (!res.headersSent) writeStatus(res, internalError('an unexpected error occurred').status);
+        else res.end();
+      });
+    },
+  );
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+  server.on('clientError', (err, socket) => {
+    if (socket.writable) {
+      const code = (err as NodeJS.ErrnoException).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      socket.end(`HTTP/1.1 ${code} ${code === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nConnection: close\r\n\r\n`);
+    } else socket.destroy();
+  });
+
+  function credentialsOf(req: IncomingMessage): Credentials {
+    const creds: Credentials = {};
+    const sock = req.socket as TLSSocket;
+    if (sock.authorized) {
+      const cert = sock.getPeerCertificate();
+      if (cert && cert.subject) {
+        const o = cert.subject.O as unknown;
+        const cn = cert.subject.CN as unknown;
+        creds.clientCertificate = {
+          commonName: Array.isArray(cn) ? String(cn[0]) : String(cn ?? ''),
+          organizations: Array.isArray(o) ? o.map(String) : o ? [String(o)] : [],
+        };
+      }
+    }
+    const auth = req.headers.authorization;
+    if (auth !== undefined) creds.authorization = auth;
+    return creds;
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const query = url.searchParams;
+    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, query);
+    try {
+      if (draining && info.verb === 'watch') throw failure(503, 'ServiceUnavailable', 'the server is shutting down');
+      // Health endpoints need no authentication at all.
+      const health = routes.health(url.pathname);
+      if (health) return health(req, res, query);
+      let user: UserInfo;
+      try {
+        const r = await options.authenticator.authenticate(credentialsOf(req));
+        if (!r) throw new AuthenticationError('no credentials');
+        user = r.user;
+      } catch (e) {
+        if (e instanceof AuthenticationError) {
+          writeStatus(res, failure(401, 'Unauthorized', 'Unauthorized').status);
+          return;
+        }
+        throw e;
+      }
+      const attrs: Attributes = {
+        user,
+        verb: info.isResourceRequest ? info.verb : (req.method ?? 'GET').toLowerCase(),
+        isResourceRequest: info.isResourceRequest,
+        path: url.pathname,
+        apiGroup: info.apiGroup,
+        apiVersion: info.apiVersion,
+        namespace: info.namespace,
+        resource: info.resource,
+        subresource: info.subresource,
+        name: info.name,
+      };
+      if (!info.isResourceRequest && attrs.verb === 'head') attrs.verb = 'get';
+      const decision = await options.authorizer.authorize(attrs);
+      if (decision.decision !== 'allow') {
+        throw forbiddenError(attrs, decision.reason);
+      }
+      if (!info.isResourceRequest) {
+        const h = routes.find(url.pathname);
+        if (!h) throw notFoundPath();
+        return h(req, res, query);
+      }
+      await serveResource(req, res, info, query, user);
+    } catch (e) {
+      if (isStatusError(e)) {
+        if (!res.headersSent) {
+          if (e.status.details?.retryAfterSeconds) res.setHeader('Retry-After', String(e.status.details.retryAfterSeconds));
+          writeStatus(res, e.status);
+        } else res.end();
+        return;
+      }
+      throw e;
+    }
+  }
+
+  async function serveResource(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
+    const resource = findResource(info.apiGroup, info.apiVersion, info.resource);
+    const store = resource && api.storeFor(resource.group, resource.version, resource.resource);
+    if (!resource || !store || (!resource.namespaced && info.namespace && info.resource !== 'namespaces')) {
+      throw notFoundPath();
+    }
+    if (resource.resource === 'namespaces') info.namespace = '';
+    const gr = { group: resource.group, resource: resource.resource };
+    const output = negotiateOutput(req.headers.accept);
+    if (!output) {
+      throw notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/json;as=Table;v=v1;g=meta.k8s.io');
+    }
+    const scope: Scope = { req, res, info, query, user, resource, store, output, api, warnings: [] };
+    if (info.subresource) {
+      const sub = (resource.subresources ?? []).find((s) => s.name === info.subresource);
+      const custom = options.subresourceHandlers?.[`${resource.group}/${resource.resource}/${info.subresource}`];
+      if (!sub || info.parts.length > 3) throw notFoundPath();
+      if (!sub.verbs.includes(info.verb)) throw methodNotSupported(gr, info.verb);
+      if (custom) {
+        const body = await readBody(req);
+        return custom(scope, body);
+      }
+    }
+    if (!resource.verbs.includes(info.verb) && !info.subresource) throw methodNotSupported(gr, info.verb);
+    const body = mutatingVerbs.has(info.verb) ? await readBody(req) : Buffer.alloc(0);
+    switch (info.verb) {
+      case 'get':
+        return handleGet(scope);
+      case 'list':
+        return handleList(scope);
+      case 'watch':
+        return handleWatch(scope);
+      case 'create':
+        return handleCreate(scope, body);
+      case 'update':
+        return handleUpdate(scope, body);
+      case 'patch':
+        return handlePatch(scope, body);
+      case 'delete':
+        return handleDelete(scope, body);
+      case 'deletecollection':
+        return handleDeleteCollection(scope, body);
+      default:
+        throw methodNotSupported(gr, info.verb || (req.method ?? '').toLowerCase());
+    }
+  }
+
+  return {
+    get url() {
+      const host = options.bindAddress.includes(':') ? `[${options.bindAddress}]` : options.bindAddress;
+      return `https://${host === '0.0.0.0' ? '127.0.0.1' : host}:${boundPort}`;
+    },
+    setReady(r) {
+      ready = r;
+    },
+    listen() {
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, options.bindAddress, () => {
+          server.off('error', reject);
+          const addr = server.address();
+          if (addr && typeof addr === 'object') boundPort = addr.port;
+          resolve(boundPort);
+        });
+      });
+    },
+    close(timeoutMs = 8000) {
+      draining = true;
+      for (const finish of [...api.watches]) finish();
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(t);
+          resolve();
+        };
+        const t = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, timeoutMs);
+        server.close(() => done());
+        server.closeIdleConnections();
+        drainResolve = () => server.closeIdleConnections();
+        if (inFlight === 0) server.closeIdleConnections();
+      });
+    },
+  };
+}
+
+function forbiddenError(a: Attributes, reason: string): StatusError {
+  const text = forbiddenReason(a) + (reason ? `: ${reason}` : '');
+  if (!a.isResourceRequest) {
+    return failure(403, 'Forbidden', `forbidden: ${text}`, {});
+  }
+  return forbidden({ group: a.apiGroup, resource: a.resource }, a.name, text);
+}
+
+export function notFoundPath(): StatusError {
+  return failure(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
+export type { Status };
+export { writeRaw };

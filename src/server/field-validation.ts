@@ -1,0 +1,110 @@
+/**
+ * Decoding an object against its schema the way Go's strict JSON decoding does: unknown fields
+ * are collected (and removed, since the Go struct would drop them), and values of the wrong JSON
+ * type are reported as `json: cannot unmarshal ...` errors. Iterative, so hostile nesting cannot
+ * overflow the stack.
+ */
+import type { ObjectSchema, Schema } from '../api/schema/types.js';
+
+export type DefinitionLookup = (name: string) => ObjectSchema | undefined;
+
+export interface ConformResult {
+  /** Paths of unknown fields, upstream style: `spec.foo`, `spec.containers[0].bar`. */
+  unknown: string[];
+  /** The first type mismatch, if any, worded like encoding/json. */
+  typeError?: string;
+}
+
+const jsonTypeOf = (v: unknown): string =>
+  v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v;
+
+function goType(s: Schema): string {
+  switch (s.type) {
+    case 'string': return 'string';
+    case 'integer': return s.format === 'int32' ? 'int32' : 'int64';
+    case 'number': return 'float64';
+    case 'boolean': return 'bool';
+    case 'object': return 'struct';
+    case 'map': return `map[string]${goType(s.values)}`;
+    case 'array': return `[]${goType(s.items)}`;
+    case 'ref': return `v1.${s.ref.split('.').pop()}`;
+    case 'any': return 'interface {}';
+  }
+}
+
+/**
+ * Walks `value` against the named definition; prunes unknown fields in place.
+ * `kind` names the root for type error messages.
+ */
+export function conformToSchema(value: unknown, definition: string, lookup: DefinitionLookup, kind: string): ConformResult {
+  const root = lookup(definition);
+  const result: ConformResult = { unknown: [] };
+  if (!root) return result;
+  const stack: Array<{ v: unknown; s: Schema; path: string }> = [{ v: value, s: root, path: '' }];
+  while (stack.length) {
+    const { v, s: schema, path } = stack.pop()!;
+    let s: Schema | undefined = schema;
+    if (s.type === 'ref') s = lookup(s.ref);
+    if (!s || v === null || v === undefined) continue;
+    const jt = jsonTypeOf(v);
+    const mismatch = () => {
+      if (!result.typeError) {
+        result.typeError = `json: cannot unmarshal ${jt === 'bool' ? 'bool' : jt} into Go struct field ${kind}${path ? '.' + path : ''} of type ${goType(schema)}`;
+      }
+    };
+    switch (s.type) {
+      case 'any':
+        break;
+      case 'string':
+        if (jt !== 'string') {
+          if (!((s.format === 'int-or-string' || s.format === 'quantity') && jt === 'number')) mismatch();
+        }
+        break;
+      case 'integer':
+        if (jt !== 'number' || !Number.isInteger(v)) mismatch();
+        break;
+      case 'number':
+        if (jt !== 'number') mismatch();
+        break;
+      case 'boolean':
+        if (jt !== 'bool') mismatch();
+        break;
+      case 'array':
+        if (jt !== 'array') {
+          mismatch();
+          break;
+        }
+        (v as unknown[]).forEach((item, i) => stack.push({ v: item, s: s.items, path: `${path}[${i}]` }));
+        break;
+      case 'map':
+        if (jt !== 'object') {
+          mismatch();
+          break;
+        }
+        for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+          stack.push({ v: item, s: s.values, path: path ? `${path}.${k}` : k });
+        }
+        break;
+      case 'object': {
+        if (jt !== 'object') {
+          mismatch();
+          break;
+        }
+        const o = v as Record<string, unknown>;
+        for (const k of Object.keys(o)) {
+          const child = Object.prototype.hasOwnProperty.call(s.properties, k) ? s.properties[k] : undefined;
+          const p = path ? `${path}.${k}` : k;
+          if (!child) {
+            result.unknown.push(p);
+            delete o[k];
+            continue;
+          }
+          stack.push({ v: o[k], s: child, path: p });
+        }
+        break;
+      }
+    }
+  }
+  result.unknown.sort();
+  return result;
+}

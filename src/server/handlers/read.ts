@@ -1,0 +1,75 @@
+/** GET of one object and LIST of a collection, as JSON, YAML, Table or PartialObjectMetadata. */
+import type { KubeObject } from '../../api/meta.js';
+import { groupVersion } from '../../api/resources.js';
+import { badRequest, notAcceptable } from '../../api/status.js';
+import type { ListOptions } from '../../registry/store.js';
+import { buildTable, listJson, partialObjectMetadata, writeJson, writeJsonText, type IncludeObject } from '../responses.js';
+import type { Scope } from './scope.js';
+
+export function includeObjectOf(q: URLSearchParams): IncludeObject {
+  const v = q.get('includeObject');
+  if (v === null || v === '' || v === 'Metadata') return 'Metadata';
+  if (v === 'None' || v === 'Object') return v;
+  throw badRequest(`includeObject: Unsupported value: "${v}": supported values: "Metadata", "None", "Object"`);
+}
+
+export function listOptionsOf(q: URLSearchParams): ListOptions {
+  const limitText = q.get('limit');
+  let limit: number | undefined;
+  if (limitText !== null && limitText !== '') {
+    if (!/^-?\d+$/.test(limitText)) throw badRequest(`limit: Invalid value: "${limitText}": must be an integer`);
+    limit = Number(limitText);
+  }
+  return {
+    labelSelector: q.get('labelSelector') ?? undefined,
+    fieldSelector: q.get('fieldSelector') ?? undefined,
+    limit,
+    continue: q.get('continue') || undefined,
+    resourceVersion: q.get('resourceVersion') ?? undefined,
+    resourceVersionMatch: q.get('resourceVersionMatch') || undefined,
+  };
+}
+
+export function handleGet(scope: Scope): void {
+  const { store, info, output, res, api } = scope;
+  const entry = store.entry(info.namespace, info.name);
+  if (!entry) store.get(info.namespace, info.name); // throws 404
+  const e = entry!;
+  if (info.subresource && !(scope.resource.subresources ?? []).some((s) => s.name === info.subresource && s.verbs.includes('get'))) {
+    throw badRequest(`the server does not allow this method on the requested resource`);
+  }
+  switch (output.kind) {
+    case 'table':
+      writeJson(res, 200, buildTable(store.strategy.table, [e.object], { resourceVersion: e.object.metadata.resourceVersion }, api.now(), includeObjectOf(scope.query), output.version));
+      return;
+    case 'partial':
+      if (output.list) throw notAcceptable('only the following media types are accepted: application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
+      writeJson(res, 200, partialObjectMetadata(e.object, output.version));
+      return;
+    default:
+      writeJsonText(res, 200, e.json, output);
+  }
+}
+
+export async function handleList(scope: Scope): Promise<void> {
+  const { store, info, output, res, api, resource } = scope;
+  const result = await store.list(info.namespace, listOptionsOf(scope.query));
+  const meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = { resourceVersion: result.resourceVersion };
+  if (result.continue) meta.continue = result.continue;
+  if (result.remainingItemCount !== undefined) meta.remainingItemCount = result.remainingItemCount;
+  switch (output.kind) {
+    case 'table':
+      writeJson(res, 200, buildTable(store.strategy.table, result.items.map((i) => i.object), meta, api.now(), includeObjectOf(scope.query), output.version));
+      return;
+    case 'partial':
+      writeJson(res, 200, {
+        kind: 'PartialObjectMetadataList',
+        apiVersion: `meta.k8s.io/${output.version}`,
+        metadata: meta,
+        items: result.items.map((i) => partialObjectMetadata(i.object as KubeObject, output.version)),
+      });
+      return;
+    default:
+      writeJsonText(res, 200, listJson(resource.listKind, groupVersion(resource), meta, result.items.map((i) => i.json)), output);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Writing responses: objects, lists (concatenated from pre-serialized items), Tables, Status
+ * errors, Warning headers. Every response is JSON (or YAML when the client prefers it).
+ */
+import type { ServerResponse } from 'node:http';
+import { stringify as toYaml } from 'yaml';
+import type { KubeObject, Table, TableRow } from '../api/meta.js';
+import type { Status } from '../api/status.js';
+import type { OutputFormat } from './negotiation.js';
+import type { TableConvertor } from '../registry/types.js';
+
+export function setWarnings(res: ServerResponse, warnings: string[]): void {
+  if (!warnings.length || res.headersSent) return;
+  const prev = res.getHeader('Warning');
+  const list = Array.isArray(prev) ? prev.map(String) : prev ? [String(prev)] : [];
+  for (const w of warnings) list.push(`299 - ${JSON.stringify(w)}`);
+  res.setHeader('Warning', list);
+}
+
+export function writeRaw(res: ServerResponse, code: number, contentType: string, body: string | Buffer): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.statusCode = code;
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Cache-Control', 'no-cache, private');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
+}
+
+export function writeJsonText(res: ServerResponse, code: number, json: string, format: OutputFormat = { kind: 'json' }): void {
+  if (format.kind === 'yaml') {
+    writeRaw(res, code, 'application/yaml', toYaml(JSON.parse(json)));
+    return;
+  }
+  writeRaw(res, code, 'application/json', json);
+}
+
+export function writeJson(res: ServerResponse, code: number, value: unknown, format: OutputFormat = { kind: 'json' }): void {
+  if (format.kind === 'yaml') {
+    writeRaw(res, code, 'application/yaml', toYaml(value));
+    return;
+  }
+  writeRaw(res, code, 'application/json', JSON.stringify(value));
+}
+
+export function writeStatus(res: ServerResponse, status: Status): void {
+  writeJson(res, status.code || 500, status);
+}
+
+/** PartialObjectMetadata for a Table row or metadata-only responses. */
+export function partialObjectMetadata(obj: KubeObject, version: 'v1' | 'v1beta1' = 'v1'): Record<string, unknown> {
+  return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
+}
+
+export type IncludeObject = 'None' | 'Metadata' | 'Object';
+
+export function tableRows(conv: TableConvertor, objs: KubeObject[], now: number, include: IncludeObject, version: 'v1' | 'v1beta1'): TableRow[] {
+  return objs.map((o) => {
+    const row: TableRow = { cells: conv.cells(o, now) };
+    if (include === 'Metadata') row.object = partialObjectMetadata(o, version);
+    else if (include === 'Object') row.object = o;
+    return row;
+  });
+}
+
+export function buildTable(
+  conv: TableConvertor,
+  objs: KubeObject[],
+  meta: { resourceVersion?: string; continue?: string; remainingItemCount?: number },
+  now: number,
+  include: IncludeObject,
+  version: 'v1' | 'v1beta1',
+  withColumns = true,
+): Table {
+  const t: Table = {
+    kind: 'Table',
+    apiVersion: `meta.k8s.io/${version}` as 'meta.k8s.io/v1',
+    metadata: meta,
+    columnDefinitions: withColumns ? conv.columns : [],
+    rows: tableRows(conv, objs, now, include, version),
+  };
+  return t;
+}
+
+/** `{"kind":"XList","apiVersion":"v1","metadata":{...},"items":[<json>,<json>]}` without re-serializing items. */
+export function listJson(kind: string, apiVersion: string, meta: Record<string, unknown>, itemJson: string[]): string {
+  return `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[${itemJson.join(',')}]}`;
+}
