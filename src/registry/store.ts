@@ -29,7 +29,7 @@ import {
 } from '../api/status.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/object-meta.js';
 import type { AdmissionAttributes, AdmissionChain, UserInfo } from '../admission/types.js';
-import { StorageError, type Backend } from '../storage/backend.js';
+import { StorageError, type Backend, type KeyValue } from '../storage/backend.js';
 import { clone, decodeFromStorage, encodeForStorage, orderTopLevel } from './codec.js';
 import type { Strategy } from './types.js';
 import { WatchCache, type CacheEntry, type CacheEvent } from './watch-cache.js';
@@ -53,7 +53,7 @@ export interface ListOptions {
 }
 
 export interface ListResult {
-  items: Array<{ object: KubeObject; json: string }>;
+  items: Array<{ object: KubeObject; raw: Buffer }>;
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -68,7 +68,7 @@ export interface WatchOptions {
 }
 
 export interface WatchSink {
-  event(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject, json: string): void;
+  event(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject, raw: Buffer): void;
   /** Called once after initial events were sent (for bookmarks with sendInitialEvents). */
   initialEventsEnd?(resourceVersion: string): void;
   error(status: StatusError): void;
@@ -173,6 +173,20 @@ export class Store {
     return compileSelectors(this, labelSelector, fieldSelector);
   }
 
+  /** The object just written, from the watch cache when it has seen that version (no re-parse), frozen. */
+  private stored(kv: KeyValue): KubeObject {
+    const e = this.cache.get(kv.key);
+    if (e && e.revision === kv.modRevision) return e.object;
+    return decodeFromStorage(kv);
+  }
+
+  /** JSON bytes of an object returned by this store (cached bytes when they are of the same version). */
+  rawOf(obj: KubeObject): Buffer {
+    const e = this.cache.get(this.key(obj.metadata.namespace ?? '', obj.metadata.name ?? ''));
+    if (e && e.object.metadata.resourceVersion === obj.metadata.resourceVersion && e.object === obj) return e.raw;
+    return Buffer.from(JSON.stringify(obj));
+  }
+
   // ---------------------------------------------------------------- list
 
   async list(namespace: string, opts: ListOptions): Promise<ListResult> {
@@ -203,7 +217,7 @@ export class Store {
     }
     const entries = this.cache.list(this.prefix(namespace));
     const revision = this.cache.revision;
-    const items: Array<{ object: KubeObject; json: string }> = [];
+    const items: Array<{ object: KubeObject; raw: Buffer }> = [];
     let i = 0;
     for (; i < entries.length; i++) {
       const e = entries[i]!;
@@ -230,7 +244,7 @@ export class Store {
     startAfterRel: string | undefined,
   ): Promise<ListResult> {
     const prefix = this.prefix(namespace);
-    const items: Array<{ object: KubeObject; json: string }> = [];
+    const items: Array<{ object: KubeObject; raw: Buffer }> = [];
     let startAfter = startAfterRel !== undefined ? prefix + startAfterRel : undefined;
     let more = false;
     let lastKey = '';
@@ -245,7 +259,7 @@ export class Store {
             more = true;
             break;
           }
-          items.push({ object, json: JSON.stringify(object) });
+          items.push({ object, raw: Buffer.from(JSON.stringify(object)) });
         }
         if (more || page.remaining === 0 || page.items.length === 0) {
           if (!more && limit && items.length === limit && page.remaining > 0) more = true;
@@ -290,19 +304,19 @@ export class Store {
       if (stopped || !ev.key.startsWith(prefix)) return;
       const now = sel.matches(ev.object);
       if (ev.type === 'ADDED') {
-        if (now) sink.event('ADDED', ev.object, ev.json);
+        if (now) sink.event('ADDED', ev.object, ev.raw);
       } else if (ev.type === 'DELETED') {
-        if (sel.matches(ev.prevObject ?? ev.object)) sink.event('DELETED', ev.object, ev.json);
+        if (sel.matches(ev.prevObject ?? ev.object)) sink.event('DELETED', ev.object, ev.raw);
       } else {
         const before = ev.prevObject ? sel.matches(ev.prevObject) : false;
-        if (now && before) sink.event('MODIFIED', ev.object, ev.json);
-        else if (now) sink.event('ADDED', ev.object, ev.json);
-        else if (before) sink.event('DELETED', ev.object, ev.json);
+        if (now && before) sink.event('MODIFIED', ev.object, ev.raw);
+        else if (now) sink.event('ADDED', ev.object, ev.raw);
+        else if (before) sink.event('DELETED', ev.object, ev.raw);
       }
     };
     if (initial) {
       from = this.cache.revision;
-      for (const e of this.cache.list(prefix)) if (sel.matches(e.object)) sink.event('ADDED', e.object, e.json);
+      for (const e of this.cache.list(prefix)) if (sel.matches(e.object)) sink.event('ADDED', e.object, e.raw);
       sink.initialEventsEnd?.(String(from));
     } else if (from > this.cache.revision) {
       // A resourceVersion from the future: wait briefly for it, as the watch cache does.
@@ -357,7 +371,7 @@ export class Store {
         return candidate;
       }
       const res = await this.backend.create(this.key(namespace, candidate.metadata.name!), encodeForStorage(candidate));
-      if (res.ok) return decodeFromStorage(res.kv);
+      if (res.ok) return this.stored(res.kv);
       if (generate && attempt < 7) continue;
       throw alreadyExists(this.groupResource, candidate.metadata.name!);
     }
@@ -468,7 +482,7 @@ export class Store {
       }
       if (ctx.dryRun) return obj;
       const res = await this.backend.update(key, encodeForStorage(obj), entry.revision);
-      if (res.ok) return decodeFromStorage(res.kv);
+      if (res.ok) return this.stored(res.kv);
       if (!res.current) throw notFound(this.groupResource, name);
       // Lost the compare-and-swap: retry on the newer object; a resourceVersion the caller put
       // into the object (a patch precondition) fails the check above on the next round.

@@ -6,7 +6,8 @@
  * Contract: after `start()` resolves, `revision` is at least the backend revision at start; every
  * write committed through the backend is reflected here before the write's promise resolves (a
  * property of in-process backends, see Backend.watch). Each entry holds the parsed object (never
- * mutated; callers must clone before changing it) and its JSON text (for fast LIST bodies).
+ * mutated; callers must clone before changing it) and its JSON bytes (LIST bodies are concatenated
+ * from them without re-serializing).
  */
 import type { KubeObject } from '../api/meta.js';
 import type { Backend, StorageError, WatchEvent, WatchHandle } from '../storage/backend.js';
@@ -15,7 +16,8 @@ import { decodeFromStorage } from './codec.js';
 export interface CacheEntry {
   key: string;
   object: KubeObject;
-  json: string;
+  /** The object's JSON as UTF-8 bytes, serialized once per version. */
+  raw: Buffer;
   revision: number;
 }
 
@@ -26,7 +28,7 @@ export interface CacheEvent {
   key: string;
   /** The object after the event (for DELETED: the last state, with resourceVersion = the delete's revision). */
   object: KubeObject;
-  json: string;
+  raw: Buffer;
   /** The object before the event (MODIFIED, DELETED). */
   prevObject?: KubeObject;
   revision: number;
@@ -79,7 +81,7 @@ export class WatchCache {
     for (const kv of list.items) {
       const object = decodeFromStorage(kv);
       Object.freeze(object);
-      this.entries.set(kv.key, { key: kv.key, object, json: JSON.stringify(object), revision: kv.modRevision });
+      this.entries.set(kv.key, { key: kv.key, object, raw: Buffer.from(JSON.stringify(object)), revision: kv.modRevision });
     }
     this.rev = list.revision;
     this.oldestRev = list.revision;
@@ -109,17 +111,17 @@ export class WatchCache {
       if (ev.type === 'put') {
         const object = decodeFromStorage(ev.kv);
         Object.freeze(object);
-        const json = JSON.stringify(object);
-        this.entries.set(ev.kv.key, { key: ev.kv.key, object, json, revision: ev.revision });
+        const raw = Buffer.from(JSON.stringify(object));
+        this.entries.set(ev.kv.key, { key: ev.kv.key, object, raw, revision: ev.revision });
         if (!prev) this.sortedKeys = null;
-        cev = { type: prev ? 'MODIFIED' : 'ADDED', key: ev.kv.key, object, json, prevObject: prev?.object, revision: ev.revision };
+        cev = { type: prev ? 'MODIFIED' : 'ADDED', key: ev.kv.key, object, raw, prevObject: prev?.object, revision: ev.revision };
       } else {
         const last = prev?.object ?? decodeFromStorage(ev.kv);
         const object = { ...last, metadata: { ...last.metadata, resourceVersion: String(ev.revision) } } as KubeObject;
         Object.freeze(object);
         this.entries.delete(ev.kv.key);
         this.sortedKeys = null;
-        cev = { type: 'DELETED', key: ev.kv.key, object, json: JSON.stringify(object), prevObject: last, revision: ev.revision };
+        cev = { type: 'DELETED', key: ev.kv.key, object, raw: Buffer.from(JSON.stringify(object)), prevObject: last, revision: ev.revision };
       }
       this.rev = ev.revision;
       this.window.push(cev);

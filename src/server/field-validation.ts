@@ -40,9 +40,16 @@ export function conformToSchema(value: unknown, definition: string, lookup: Defi
   const root = lookup(definition);
   const result: ConformResult = { unknown: [] };
   if (!root) return result;
-  const stack: Array<{ v: unknown; s: Schema; path: string }> = [{ v: value, s: root, path: '' }];
+  // Depth-first in document order: children are pushed in reverse; unknown fields are pushed as
+  // markers so they are reported in the order they appear, like the Go decoder.
+  const stack: Array<{ v: unknown; s: Schema; path: string; unknown?: true }> = [{ v: value, s: root, path: '' }];
   while (stack.length) {
-    const { v, s: schema, path } = stack.pop()!;
+    const item = stack.pop()!;
+    if (item.unknown) {
+      result.unknown.push(item.path);
+      continue;
+    }
+    const { v, s: schema, path } = item;
     let s: Schema | undefined = schema;
     if (s.type === 'ref') s = lookup(s.ref);
     if (!s || v === null || v === undefined) continue;
@@ -74,14 +81,16 @@ export function conformToSchema(value: unknown, definition: string, lookup: Defi
           mismatch();
           break;
         }
-        (v as unknown[]).forEach((item, i) => stack.push({ v: item, s: s.items, path: `${path}[${i}]` }));
+        for (let i = (v as unknown[]).length - 1; i >= 0; i--) stack.push({ v: (v as unknown[])[i], s: s.items, path: `${path}[${i}]` });
         break;
       case 'map':
         if (jt !== 'object') {
           mismatch();
           break;
         }
-        for (const [k, item] of Object.entries(v as Record<string, unknown>)) {
+        const entries = Object.entries(v as Record<string, unknown>);
+        for (let i = entries.length - 1; i >= 0; i--) {
+          const [k, item] = entries[i]!;
           stack.push({ v: item, s: s.values, path: path ? `${path}.${k}` : k });
         }
         break;
@@ -91,11 +100,13 @@ export function conformToSchema(value: unknown, definition: string, lookup: Defi
           break;
         }
         const o = v as Record<string, unknown>;
-        for (const k of Object.keys(o)) {
+        const keys = Object.keys(o);
+        for (let i = keys.length - 1; i >= 0; i--) {
+          const k = keys[i]!;
           const child = Object.prototype.hasOwnProperty.call(s.properties, k) ? s.properties[k] : undefined;
           const p = path ? `${path}.${k}` : k;
           if (!child) {
-            result.unknown.push(p);
+            stack.push({ v: undefined, s: root, path: p, unknown: true });
             delete o[k];
             continue;
           }
@@ -105,6 +116,5 @@ export function conformToSchema(value: unknown, definition: string, lookup: Defi
       }
     }
   }
-  result.unknown.sort();
   return result;
 }

@@ -29,9 +29,9 @@ export function writeRaw(res: ServerResponse, code: number, contentType: string,
   res.end(body);
 }
 
-export function writeJsonText(res: ServerResponse, code: number, json: string, format: OutputFormat = { kind: 'json' }): void {
+export function writeJsonText(res: ServerResponse, code: number, json: string | Buffer, format: OutputFormat = { kind: 'json' }): void {
   if (format.kind === 'yaml') {
-    writeRaw(res, code, 'application/yaml', toYaml(JSON.parse(json)));
+    writeRaw(res, code, 'application/yaml', toYaml(JSON.parse(json.toString())));
     return;
   }
   writeRaw(res, code, 'application/json', json);
@@ -84,7 +84,21 @@ export function buildTable(
   return t;
 }
 
-/** `{"kind":"XList","apiVersion":"v1","metadata":{...},"items":[<json>,<json>]}` without re-serializing items. */
-export function listJson(kind: string, apiVersion: string, meta: Record<string, unknown>, itemJson: string[]): string {
-  return `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[${itemJson.join(',')}]}`;
+/**
+ * `{"kind":"XList","apiVersion":"v1","metadata":{...},"items":[<json>,<json>]}` assembled from the
+ * items' cached JSON bytes in one allocation, without re-serializing them.
+ */
+export function listJson(kind: string, apiVersion: string, meta: Record<string, unknown>, items: Buffer[]): Buffer {
+  const head = Buffer.from(`{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`);
+  let size = head.length + 2 + Math.max(0, items.length - 1);
+  for (const b of items) size += b.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = head.copy(out, 0);
+  for (let i = 0; i < items.length; i++) {
+    if (i) out[at++] = 0x2c;
+    at += items[i]!.copy(out, at);
+  }
+  out[at++] = 0x5d;
+  out[at++] = 0x7d;
+  return out;
 }

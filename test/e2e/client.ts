@@ -15,6 +15,8 @@ export interface RawResponse {
 
 export interface RawClient {
   request(method: string, path: string, opts?: { body?: string | Buffer; contentType?: string; accept?: string; headers?: Record<string, string> }): Promise<RawResponse>;
+  /** Like request, but only counts the response bytes (for benchmarks). */
+  drain(method: string, path: string): Promise<{ status: number; bytes: number }>;
   agent: https.Agent;
   url: string;
 }
@@ -35,6 +37,18 @@ export function clientFromKubeconfig(kubeconfigPath: string, opts: { anonymous?:
   return {
     agent,
     url: cluster.server,
+    drain(method, path) {
+      return new Promise((resolve, reject) => {
+        const req = https.request({ host: base.hostname, port: base.port, path, method, agent, headers: { Accept: 'application/json' } }, (res) => {
+          let bytes = 0;
+          res.on('data', (c: Buffer) => (bytes += c.length));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
+          res.on('error', reject);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    },
     request(method, path, o = {}) {
       return new Promise((resolve, reject) => {
         const headers: Record<string, string> = { Accept: o.accept ?? 'application/json', ...(o.headers ?? {}) };

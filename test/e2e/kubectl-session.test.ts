@@ -34,13 +34,13 @@ for (const version of versions) {
     });
 
     it('reports version and discovery', async () => {
-      assert.match(ok(await k(['version']), 'version'), /Server Version: v1\.32\.0/);
+      assert.match(ok(await k(['version']), 'version'), /Server Version: (version\.Info\{.*GitVersion:")?v1\.32\.0/);
       const resources = ok(await k(['api-resources']), 'api-resources');
       for (const line of [/^serviceaccounts\s+sa\s+v1\s+true\s+ServiceAccount$/m, /^pods\s+po\s+v1\s+true\s+Pod$/m, /^namespaces\s+ns\s+v1\s+false\s+Namespace$/m, /^secrets\s+v1\s+true\s+Secret$/m]) {
         assert.match(resources, line);
       }
       assert.match(ok(await k(['api-versions']), 'api-versions'), /^v1$/m);
-      assert.match(ok(await k(['cluster-info']), 'cluster-info'), /is running at https:\/\/127\.0\.0\.1:\d+/);
+      assert.match(ok(await k(['cluster-info']), 'cluster-info').replace(/\x1b\[[0-9;]*m/g, ''), /Kubernetes control plane is running at https:\/\/127\.0\.0\.1:\d+/);
       const explain = ok(await k(['explain', 'serviceaccount']), 'explain');
       assert.match(explain, /KIND:\s+ServiceAccount/);
       assert.match(explain, /automountServiceAccountToken/);
@@ -95,8 +95,9 @@ for (const version of versions) {
     });
 
     it('watch sees changes made by another client', async () => {
+      ok(await k(['create', 'sa', 'before-watch']), 'create before-watch');
       const w = spawnKubectl(k, server.kubeconfig, ['get', 'sa', '-w', '--request-timeout=30s']);
-      await w.waitFor(/default\s+0/);
+      await w.waitFor(/before-watch\s+0/);
       ok(await k(['create', 'sa', 'watched']), 'create watched');
       await w.waitFor(/watched\s+0/);
       w.stop();

@@ -15,7 +15,7 @@ import {
   PatchError,
   patchTypeFor,
 } from '../pending-shims.js';
-import { setWarnings, writeJson } from '../responses.js';
+import { setWarnings, writeJson, writeJsonText } from '../responses.js';
 import { checkTypeMeta, validateFields } from './decode.js';
 import { asKubeObject, cannotHandle, writeContext, type Scope } from './scope.js';
 
@@ -96,5 +96,5 @@ export async function handlePatch(scope: Scope, body: Buffer): Promise<void> {
     { subresource },
   );
   setWarnings(scope.res, scope.warnings);
-  writeJson(scope.res, 200, updated);
+  writeJsonText(scope.res, 200, store.rawOf(updated));
 }

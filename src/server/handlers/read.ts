@@ -47,7 +47,7 @@ export function handleGet(scope: Scope): void {
       writeJson(res, 200, partialObjectMetadata(e.object, output.version));
       return;
     default:
-      writeJsonText(res, 200, e.json, output);
+      writeJsonText(res, 200, e.raw, output);
   }
 }
 
@@ -70,6 +70,6 @@ export async function handleList(scope: Scope): Promise<void> {
       });
       return;
     default:
-      writeJsonText(res, 200, listJson(resource.listKind, groupVersion(resource), meta, result.items.map((i) => i.json)), output);
+      writeJsonText(res, 200, listJson(resource.listKind, groupVersion(resource), meta, result.items.map((i) => i.raw)), output);
   }
 }

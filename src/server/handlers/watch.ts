@@ -12,6 +12,7 @@ import { includeObjectOf } from './read.js';
 import type { Scope } from './scope.js';
 
 const bookmarkIntervalMs = 60_000;
+const closeEvent = Buffer.from('}\n');
 
 export function handleWatch(scope: Scope): void {
   const { req, res, store, info, query, output, api, resource } = scope;
@@ -46,17 +47,19 @@ export function handleWatch(scope: Scope): void {
   let lastRv = '';
   let closed = false;
 
-  const write = (line: string) => {
-    if (!closed) res.write(line + '\n');
+  const write = (line: string | Buffer) => {
+    if (closed) return;
+    if (typeof line === 'string') res.write(line + '\n');
+    else res.write(line);
   };
-  const encode = (type: string, object: KubeObject, json: string): string => {
+  const encode = (type: string, object: KubeObject, raw: Buffer): string | Buffer => {
     lastRv = object.metadata.resourceVersion ?? lastRv;
     if (output.kind === 'table') {
       const t = buildTable(store.strategy.table, [object], { resourceVersion: object.metadata.resourceVersion }, api.now(), include, output.version, firstTable);
       firstTable = false;
       return `{"type":"${type}","object":${JSON.stringify(t)}}`;
     }
-    return `{"type":"${type}","object":${json}}`;
+    return Buffer.concat([Buffer.from(`{"type":"${type}","object":`), raw, closeEvent]);
   };
   const bookmark = () => {
     if (!lastRv) lastRv = String(store.cache.revision);
@@ -90,7 +93,7 @@ export function handleWatch(scope: Scope): void {
       sendInitialEvents,
     },
     {
-      event: (type, object, json) => write(encode(type, object, json)),
+      event: (type, object, raw) => write(encode(type, object, raw)),
       initialEventsEnd: (rv) => {
         lastRv = rv;
         if (allowBookmarks && sendInitialEvents) {

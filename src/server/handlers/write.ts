@@ -2,7 +2,7 @@
 import type { KubeObject } from '../../api/meta.js';
 import { groupVersion } from '../../api/resources.js';
 import { badRequest, methodNotSupported } from '../../api/status.js';
-import { listJson, setWarnings, writeJson } from '../responses.js';
+import { listJson, setWarnings, writeJson, writeJsonText } from '../responses.js';
 import { decodeDeleteOptions, decodeObject } from './decode.js';
 import { listOptionsOf } from './read.js';
 import { writeContext, type Scope } from './scope.js';
@@ -24,7 +24,7 @@ export async function handleCreate(scope: Scope, body: Buffer): Promise<void> {
   const created = await store.create(info.namespace, obj, ctx);
   scope.warnings.push(...store.warningsOnCreate(created));
   setWarnings(scope.res, scope.warnings);
-  writeJson(scope.res, 201, created, scope.output.kind === 'yaml' ? scope.output : { kind: 'json' });
+  writeJsonText(scope.res, 201, store.rawOf(created), scope.output.kind === 'yaml' ? scope.output : { kind: 'json' });
 }
 
 export async function handleUpdate(scope: Scope, body: Buffer): Promise<void> {
@@ -41,7 +41,7 @@ export async function handleUpdate(scope: Scope, body: Buffer): Promise<void> {
   if (old && !result.created) scope.warnings.push(...store.warningsOnUpdate(result.object, old));
   else if (result.created) scope.warnings.push(...store.warningsOnCreate(result.object));
   setWarnings(scope.res, scope.warnings);
-  writeJson(scope.res, result.created ? 201 : 200, result.object, scope.output.kind === 'yaml' ? scope.output : { kind: 'json' });
+  writeJsonText(scope.res, result.created ? 201 : 200, store.rawOf(result.object), scope.output.kind === 'yaml' ? scope.output : { kind: 'json' });
 }
 
 export async function handleDelete(scope: Scope, body: Buffer): Promise<void> {
@@ -61,7 +61,7 @@ export async function handleDeleteCollection(scope: Scope, body: Buffer): Promis
   if (options.dryRun?.length) ctx.dryRun = true;
   const deleted = await store.deleteCollection(info.namespace, listOptionsOf(scope.query), options, ctx);
   setWarnings(scope.res, scope.warnings);
-  const json = listJson(resource.listKind, groupVersion(resource), { resourceVersion: String(store.cache.revision) }, deleted.map((o) => JSON.stringify(o)));
+  const json = listJson(resource.listKind, groupVersion(resource), { resourceVersion: String(store.cache.revision) }, deleted.map((o) => Buffer.from(JSON.stringify(o))));
   scope.res.statusCode = 200;
   scope.res.setHeader('Content-Type', 'application/json');
   scope.res.end(json);

@@ -29,7 +29,19 @@ export function createMemoryBackend(): Backend {
   let revision = 0;
   let compacted = 0;
   let closed = false;
-  const watchers = new Set<{ prefix: string; cb: WatchCallbacks; stopped: boolean }>();
+  interface Watcher {
+    prefix: string;
+    cb: WatchCallbacks;
+    stopped: boolean;
+    /** Events with revision <= last were delivered (or precede the watch). */
+    last: number;
+    /** History replayed; live events flow directly. */
+    ready: boolean;
+  }
+  const watchers = new Set<Watcher>();
+  /** Keys sort by their UTF-8 bytes, as in etcd. */
+  const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+  const after = (k: string, start: string | undefined) => start === undefined || byteOrder(k, start) > 0;
 
   const check = () => {
     if (closed) throw new StorageError('Closed', 'backend is closed');
@@ -43,7 +55,8 @@ export function createMemoryBackend(): Backend {
   const emit = (r: Row) => {
     const ev = toEvent(r);
     for (const w of watchers) {
-      if (w.stopped || !r.key.startsWith(w.prefix)) continue;
+      if (w.stopped || !w.ready || !r.key.startsWith(w.prefix) || r.revision <= w.last) continue;
+      w.last = r.revision;
       try {
         w.cb.onEvents([ev]);
       } catch {
@@ -84,7 +97,7 @@ export function createMemoryBackend(): Backend {
       check();
       const rev = o.revision ?? 0;
       if (rev) checkRevision(rev);
-      const keys = [...snapshot(rev).keys()].filter((k) => k.startsWith(o.prefix) && (o.startAfter === undefined || k > o.startAfter)).sort();
+      const keys = [...snapshot(rev).keys()].filter((k) => k.startsWith(o.prefix) && after(k, o.startAfter)).sort(byteOrder);
       const m = snapshot(rev);
       const page = o.limit ? keys.slice(0, o.limit) : keys;
       return { items: page.map((k) => m.get(k)!), revision: rev || revision, remaining: keys.length - page.length };
@@ -94,7 +107,7 @@ export function createMemoryBackend(): Backend {
       const cur = live.get(key);
       if (cur) return { ok: false, current: cur };
       revision++;
-      const kv = { key, value, createRevision: revision, modRevision: revision };
+      const kv = { key, value: Buffer.from(value), createRevision: revision, modRevision: revision };
       commit(key, kv, null);
       return { ok: true, kv };
     },
@@ -103,7 +116,7 @@ export function createMemoryBackend(): Backend {
       const cur = live.get(key);
       if (!cur || cur.modRevision !== expected) return { ok: false, current: cur ?? null };
       revision++;
-      const kv = { key, value, createRevision: cur.createRevision, modRevision: revision };
+      const kv = { key, value: Buffer.from(value), createRevision: cur.createRevision, modRevision: revision };
       commit(key, kv, cur);
       return { ok: true, kv };
     },
@@ -116,7 +129,7 @@ export function createMemoryBackend(): Backend {
       return { ok: true, kv: cur, revision };
     },
     watch(prefix, fromRevision, cb): WatchHandle {
-      const w = { prefix, cb, stopped: false };
+      const w: Watcher = { prefix, cb, stopped: false, last: fromRevision || revision, ready: false };
       if (closed) {
         queueMicrotask(() => cb.onError(new StorageError('Closed', 'backend is closed')));
         return { stop() {} };
@@ -125,9 +138,21 @@ export function createMemoryBackend(): Backend {
         queueMicrotask(() => !w.stopped && cb.onError(new StorageError('Compacted', `required revision ${fromRevision} has been compacted`, compacted)));
         return { stop: () => void (w.stopped = true) };
       }
-      const history = fromRevision ? rows.filter((r) => r.revision > fromRevision && r.key.startsWith(prefix)).map(toEvent) : [];
-      if (history.length) cb.onEvents(history);
       watchers.add(w);
+      // History (and anything committed meanwhile) is replayed asynchronously, then live events flow.
+      queueMicrotask(() => {
+        if (w.stopped) return;
+        const history = rows.filter((r) => r.revision > w.last && r.key.startsWith(prefix)).map(toEvent);
+        w.ready = true;
+        if (history.length) {
+          w.last = history[history.length - 1]!.revision;
+          try {
+            cb.onEvents(history);
+          } catch {
+            // a failing watcher does not affect others
+          }
+        }
+      });
       return {
         stop() {
           w.stopped = true;
@@ -151,6 +176,7 @@ export function createMemoryBackend(): Backend {
       return compacted;
     },
     async compactedRevision() {
+      check();
       return compacted;
     },
     async close() {

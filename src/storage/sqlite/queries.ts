@@ -123,7 +123,7 @@ export function rowToKeyValue(row: Row | undefined): KeyValue | null {
   return { key: row[1], value: row[6], createRevision: row[4], modRevision: row[0] };
 }
 
-/** The watch event a row represents. */
+/** The watch event a row represents. A delete carries the deleted version as both kv and prevKv (as etcd's prev_kv does). */
 export function rowToEvent(row: Row): WatchEvent {
   const [id, name, created, deleted, createRevision, prevRevision, value, oldValue] = row;
   if (deleted === 1) {

@@ -60,13 +60,16 @@ export interface StoredState {
  * makes sure the schema exists. Throws if the file is not an Insignia database of a known
  * schema version.
  */
-export function openDatabase(path: string, synchronous: Synchronous): SqliteDatabase {
-  const db = new Database(path, { timeout: 5000 });
+export function openDatabase(path: string, synchronous: Synchronous, busyTimeoutMs: number): SqliteDatabase {
+  const db = new Database(path, { timeout: busyTimeoutMs });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous}`);
     db.pragma('temp_store = MEMORY');
     db.pragma('cache_size = -32768'); // 32 MiB
+    // Checkpoint every ~16 MiB of WAL instead of 4 MiB: a group commit of random keys dirties
+    // many index pages, and checkpointing less often (pages coalesce) gives ~30% more writes/s.
+    db.pragma('wal_autocheckpoint = 4000');
     db.exec(DDL);
     const version = db.prepare<[], number>(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get();
     if (version === undefined) {

@@ -46,7 +46,7 @@ runBackendConformance('sqlite', async () => {
 });
 
 describe('sqlite backend specifics', () => {
-  it('a new store starts at revision 0, durable by default', async () => {
+  it('a new store starts at revision 0, with the WAL journal and the MVCC indexes', async () => {
     const path = freshPath();
     const b = createSqliteBackend({ path });
     assert.equal(await b.currentRevision(), 0);
@@ -158,6 +158,31 @@ describe('sqlite backend specifics', () => {
     w.stop();
     await b.close();
     assert.equal(integrity(path), 'ok');
+  });
+
+  it('when the database cannot commit, the whole batch fails and no revision is consumed', async () => {
+    const path = freshPath();
+    const b = createSqliteBackend({ path, busyTimeoutMs: 20 });
+    const base = (await mustCreate(b, '/before', 'x')).modRevision;
+    const w = recordWatch(b, '/', 0);
+    const other = new Database(path);
+    try {
+      other.exec('BEGIN IMMEDIATE'); // another writer holds the lock
+      const settled = await Promise.allSettled([b.create('/a', bytes('x')), b.create('/b', bytes('x')), b.delete('/before')]);
+      for (const s of settled) {
+        assert.equal(s.status, 'rejected');
+        assert.equal((s as PromiseRejectedResult).reason.code, 'Internal');
+      }
+      assert.equal(await b.currentRevision(), base);
+      assert.deepEqual(w.events, []);
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+    }
+    assert.equal((await mustCreate(b, '/a', 'x')).modRevision, base + 1);
+    w.assertClean({ from: base, to: base + 1 });
+    w.stop();
+    await b.close();
   });
 
   it('replays history larger than one chunk while writes continue', async () => {

@@ -10,9 +10,10 @@
  * inside the transaction against the state left by the writes before it, so a failed
  * compare-and-swap is just that write's result. After COMMIT the batch's events are delivered
  * to watchers (synchronously, in revision order) and only then are the writes' promises
- * resolved. If the transaction itself fails (I/O error, disk full), it is rolled back and its
- * writes are retried one per transaction; a write that still fails rejects with StorageError
- * 'Internal' and consumes no revision.
+ * resolved. If the transaction fails it is rolled back and no revision is consumed; the writes
+ * reject with StorageError 'Internal', except that a batch that failed because of one write
+ * (a constraint, not the disk or a lock) is retried one write per transaction, so only the
+ * offending write fails.
  *
  * This backend owns its database file: one process, one backend instance per file.
  */
@@ -32,6 +33,11 @@ export interface SqliteBackendOptions {
    * writes survive a process crash but the last ones may be lost on power loss.
    */
   synchronous?: Synchronous;
+  /**
+   * How long a commit waits for a lock held by another connection before failing (default
+   * 5000 ms). The wait blocks the event loop; only an outside process can hold the lock.
+   */
+  busyTimeoutMs?: number;
 }
 
 /** Counters for tests and metrics. Not part of the Backend contract. */
@@ -66,6 +72,15 @@ interface Settle<T> {
   reject(err: unknown): void;
 }
 
+/**
+ * Failures of the database or its environment (lock held elsewhere, I/O error, disk full, ...)
+ * would fail every write alike, so a failed batch is not retried write by write for them.
+ */
+function isEnvironmentFailure(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED|IOERR|FULL|READONLY|CORRUPT|NOMEM|CANTOPEN|NOTADB|PROTOCOL|PERM)/.test(code);
+}
+
 function closedError(): StorageError {
   return new StorageError('Closed', 'storage backend is closed');
 }
@@ -75,7 +90,7 @@ function closedError(): StorageError {
  * opened or holds an unknown schema version.
  */
 export function createSqliteBackend(options: SqliteBackendOptions): SqliteBackend {
-  const db = openDatabase(options.path, options.synchronous ?? 'FULL');
+  const db = openDatabase(options.path, options.synchronous ?? 'FULL', options.busyTimeoutMs ?? 5000);
   const queries = prepareQueries(db);
   const stored = readStoredState(db);
   /** The newest committed revision (while a transaction runs: the newest revision assigned in it). */
@@ -142,9 +157,10 @@ export function createSqliteBackend(options: SqliteBackendOptions): SqliteBacken
   }
 
   /**
-   * Runs `batch` in one transaction. If the transaction fails, nothing of it is kept; a batch
-   * of several writes is then retried one write per transaction, so a write that cannot be
-   * stored fails alone (with 'Internal') instead of taking unrelated writes with it.
+   * Runs `batch` in one transaction. If the transaction fails, nothing of it is kept. Unless the
+   * database itself failed, a batch of several writes is then retried one write per
+   * transaction, so a write that cannot be stored fails alone (with 'Internal') instead of
+   * taking unrelated writes with it.
    */
   function commit(batch: PendingWrite[]): void {
     const base = revision;
@@ -154,10 +170,11 @@ export function createSqliteBackend(options: SqliteBackendOptions): SqliteBacken
       applyBatch.immediate(batch, results, events);
     } catch (err) {
       revision = base;
-      if (batch.length > 1) {
+      if (batch.length > 1 && !isEnvironmentFailure(err)) {
         for (const op of batch) commit([op]);
       } else {
-        batch[0]!.settle.reject(new StorageError('Internal', `storage transaction failed: ${(err as Error).message}`));
+        const failure = new StorageError('Internal', `storage transaction failed: ${(err as Error).message}`);
+        for (const op of batch) op.settle.reject(failure);
       }
       return;
     }
@@ -217,9 +234,15 @@ export function createSqliteBackend(options: SqliteBackendOptions): SqliteBacken
       throw new StorageError('RevisionTooNew', `cannot compact to future revision ${target} (current revision ${revision})`, revision);
     }
     if (target <= compacted) return compacted;
-    writeCompactedRevision(db, target);
-    compacted = target;
-    counters.compactedRows += await compactor.deleteCompactedRows(target);
+    try {
+      writeCompactedRevision(db, target);
+      compacted = target;
+      counters.compactedRows += await compactor.deleteCompactedRows(target);
+    } catch (err) {
+      if (err instanceof StorageError) throw err;
+      // The compacted revision may already be recorded; a later compaction deletes the rest.
+      throw new StorageError('Internal', `compaction to ${target} failed: ${(err as Error).message}`);
+    }
     return target;
   }
 

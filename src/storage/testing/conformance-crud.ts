@@ -205,6 +205,21 @@ export function crudConformance(factory: BackendFactory): void {
     }
   });
 
+  test('keys are ordered by their bytes (code points) and prefixes match non-ASCII keys', async (b) => {
+    const keys = ['/u/z', '/u/é', '/u/éa', '/u/ê', '/u/\uFFFD', '/u/😀', '/u/😀/x', '/u/😁'];
+    for (const key of [...keys].reverse()) await mustCreate(b, key, key);
+    // UTF-8 byte order, as etcd: z (7a) < é (c3 a9) < ê (c3 aa) < U+FFFD (ef bf bd) < 😀 (f0 9f 98 80).
+    assert.deepEqual((await b.list({ prefix: '/u/' })).items.map((kv) => kv.key), keys);
+    const cases: Array<[string, string[]]> = [
+      ['/u/é', ['/u/é', '/u/éa']],
+      ['/u/😀', ['/u/😀', '/u/😀/x']],
+      ['/u/\uFFFD', ['/u/\uFFFD']],
+    ];
+    for (const [prefix, expected] of cases) assert.deepEqual((await b.list({ prefix })).items.map((kv) => kv.key), expected, prefix);
+    const page = await b.list({ prefix: '/u/', startAfter: '/u/ê', limit: 2 });
+    assert.deepEqual([page.items.map((kv) => kv.key), page.remaining], [['/u/\uFFFD', '/u/😀'], 2]);
+  });
+
   test('list reflects updates and deletes', async (b) => {
     const a = await mustCreate(b, '/l/a', 'a1');
     await mustCreate(b, '/l/b', 'b1');
