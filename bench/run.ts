@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { startServer } from '../test/e2e/harness.js';
 import { clientFromKubeconfig } from '../test/e2e/client.js';
+import { connect, targetFromKubeconfig } from './load.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 
@@ -63,17 +64,19 @@ async function main(): Promise<void> {
 
   const c = clientFromKubeconfig(server.kubeconfig, { maxSockets: 64 });
   await c.request('POST', '/api/v1/namespaces', { body: JSON.stringify({ metadata: { name: 'bench' } }) });
+  const target = targetFromKubeconfig(server.kubeconfig);
+  const conns = await Promise.all(Array.from({ length: 64 }, () => connect(target)));
   const latencies: number[] = [];
   let created = 0;
   let seq = 0;
-  const end = Date.now() + seconds * 1000;
   const body = (name: string) =>
     JSON.stringify({ metadata: { name, labels: { app: 'bench', tier: 'backend' }, annotations: { note: 'x'.repeat(600) } }, automountServiceAccountToken: false });
+  const end = Date.now() + seconds * 1000;
   await Promise.all(
-    Array.from({ length: 64 }, async () => {
+    conns.map(async (conn) => {
       while (Date.now() < end) {
         const t0 = performance.now();
-        const r = await c.request('POST', '/api/v1/namespaces/bench/serviceaccounts', { body: body(`sa-${seq++}`) });
+        const r = await conn.send('POST', '/api/v1/namespaces/bench/serviceaccounts', body(`sa-${seq++}`));
         if (r.status === 201) {
           created++;
           latencies.push(performance.now() - t0);
@@ -101,9 +104,10 @@ async function main(): Promise<void> {
   const listTimes: number[] = [];
   for (let i = 0; i < 60; i++) {
     const t0 = performance.now();
-    await c.drain('GET', '/api/v1/namespaces/list5k/serviceaccounts');
+    await conns[0]!.send('GET', '/api/v1/namespaces/list5k/serviceaccounts');
     listTimes.push(performance.now() - t0);
   }
+  for (const conn of conns) conn.close();
   const last = (await c.request('GET', '/api/v1/namespaces/list5k/serviceaccounts')).body;
   const items = JSON.parse(last).items as unknown[];
   const itemJson = items.map((i) => JSON.stringify(i));

@@ -136,20 +136,32 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     } else socket.destroy();
   });
 
+  // The peer certificate cannot change on a connection: read it once per socket (it is costly).
+  const peerIdentity = new WeakMap<TLSSocket, Credentials['clientCertificate'] | null>();
+  function peerCertificateOf(sock: TLSSocket): Credentials['clientCertificate'] | undefined {
+    let id = peerIdentity.get(sock);
+    if (id === undefined) {
+      id = null;
+      if (sock.authorized) {
+        const cert = sock.getPeerCertificate();
+        if (cert && cert.subject) {
+          const o = cert.subject.O as unknown;
+          const cn = cert.subject.CN as unknown;
+          id = {
+            commonName: Array.isArray(cn) ? String(cn[0]) : String(cn ?? ''),
+            organizations: Array.isArray(o) ? o.map(String) : o ? [String(o)] : [],
+          };
+        }
+      }
+      peerIdentity.set(sock, id);
+    }
+    return id ?? undefined;
+  }
+
   function credentialsOf(req: IncomingMessage): Credentials {
     const creds: Credentials = {};
-    const sock = req.socket as TLSSocket;
-    if (sock.authorized) {
-      const cert = sock.getPeerCertificate();
-      if (cert && cert.subject) {
-        const o = cert.subject.O as unknown;
-        const cn = cert.subject.CN as unknown;
-        creds.clientCertificate = {
-          commonName: Array.isArray(cn) ? String(cn[0]) : String(cn ?? ''),
-          organizations: Array.isArray(o) ? o.map(String) : o ? [String(o)] : [],
-        };
-      }
-    }
+    const cert = peerCertificateOf(req.socket as TLSSocket);
+    if (cert) creds.clientCertificate = cert;
     const auth = req.headers.authorization;
     if (auth !== undefined) creds.authorization = auth;
     return creds;
