@@ -103,8 +103,14 @@ export interface DeleteOptions extends TypeMeta {
 
 /** RFC 3339 UTC at second precision, as metav1.Time serializes: `2026-11-22T07:34:30Z`. */
 export function formatTime(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const sec = Math.floor(ms / 1000);
+  if (sec === lastSecond) return lastFormatted;
+  lastSecond = sec;
+  lastFormatted = new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
+  return lastFormatted;
 }
+let lastSecond = NaN;
+let lastFormatted = '';
 
 /** Parses a Go ParseBool value (`1,t,T,TRUE,true,True` / `0,f,F,FALSE,false,False`); undefined if not one. */
 export function parseBool(s: string | null | undefined): boolean | undefined {

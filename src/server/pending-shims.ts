@@ -1,9 +1,5 @@
 // TEMPORARY shims until src/server/protobuf and src/server/patch land. Not for commit.
 import jsonpatch from 'fast-json-patch';
-export class ProtobufDecodeError extends Error {}
-export function decodeKubernetesProtobuf(_b: Uint8Array): { apiVersion: string; kind: string; object: Record<string, unknown> } {
-  throw new ProtobufDecodeError('protobuf not supported yet');
-}
 export class PatchError extends Error {
   constructor(readonly code: 400 | 422, message: string) { super(message); }
 }
