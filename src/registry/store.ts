@@ -29,7 +29,7 @@ import {
 } from '../api/status.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/object-meta.js';
 import type { AdmissionAttributes, AdmissionChain, UserInfo } from '../admission/types.js';
-import { StorageError, type Backend, type KeyValue } from '../storage/backend.js';
+import { StorageError, type Backend, type KeyValue, type WriteResult } from '../storage/backend.js';
 import { clone, decodeFromStorage, encodeForStorage, orderTopLevel } from './codec.js';
 import type { Strategy } from './types.js';
 import { WatchCache, type CacheEntry, type CacheEvent } from './watch-cache.js';
@@ -171,6 +171,18 @@ export class Store {
 
   compile(labelSelector?: string, fieldSelector?: string): CompiledSelectors {
     return compileSelectors(this, labelSelector, fieldSelector);
+  }
+
+  /** Serializes and writes `obj`, letting the watch cache adopt the object instead of re-parsing it. */
+  private async write(key: string, obj: KubeObject, op: (key: string, value: Uint8Array) => Promise<WriteResult>): Promise<WriteResult> {
+    const value = encodeForStorage(obj);
+    // `obj` is this call's own object: on success the cache adopts it (and freezes it).
+    this.cache.hint(key, value, obj);
+    try {
+      return await op(key, value);
+    } finally {
+      this.cache.dropHint(key, value);
+    }
   }
 
   /** The object just written, from the watch cache when it has seen that version (no re-parse), frozen. */
@@ -370,7 +382,7 @@ export class Store {
         if (this.find(namespace, candidate.metadata.name!)) throw alreadyExists(this.groupResource, candidate.metadata.name!);
         return candidate;
       }
-      const res = await this.backend.create(this.key(namespace, candidate.metadata.name!), encodeForStorage(candidate));
+      const res = await this.write(this.key(namespace, candidate.metadata.name!), candidate, (k, v) => this.backend.create(k, v));
       if (res.ok) return this.stored(res.kv);
       if (generate && attempt < 7) continue;
       throw alreadyExists(this.groupResource, candidate.metadata.name!);
@@ -481,7 +493,7 @@ export class Store {
         continue;
       }
       if (ctx.dryRun) return obj;
-      const res = await this.backend.update(key, encodeForStorage(obj), entry.revision);
+      const res = await this.write(key, obj, (k, v) => this.backend.update(k, v, entry.revision));
       if (res.ok) return this.stored(res.kv);
       if (!res.current) throw notFound(this.groupResource, name);
       // Lost the compare-and-swap: retry on the newer object; a resourceVersion the caller put

@@ -61,6 +61,8 @@ export class WatchCache {
   private oldestRev = 0;
   private failed: string | null = null;
   private revisionWaiters: Array<{ rev: number; resolve: () => void }> = [];
+  /** Objects being written through this process, by key: spares parsing bytes we just serialized. */
+  private readonly hints = new Map<string, { value: Uint8Array; object: KubeObject }>();
 
   constructor(private readonly options: WatchCacheOptions) {
     this.windowSize = options.windowSize ?? 10000;
@@ -109,7 +111,8 @@ export class WatchCache {
       const prev = this.entries.get(ev.kv.key);
       let cev: CacheEvent;
       if (ev.type === 'put') {
-        const object = decodeFromStorage(ev.kv);
+        const object = this.takeHint(ev.kv.key, ev.kv.value) ?? decodeFromStorage(ev.kv);
+        object.metadata.resourceVersion = String(ev.kv.modRevision);
         Object.freeze(object);
         const raw = Buffer.from(JSON.stringify(object));
         this.entries.set(ev.kv.key, { key: ev.kv.key, object, raw, revision: ev.revision });
@@ -147,6 +150,27 @@ export class WatchCache {
       this.revisionWaiters = this.revisionWaiters.filter((w) => w.rev > this.rev);
       for (const w of ready) w.resolve();
     }
+  }
+
+  /**
+   * Announces that `object`, serialized as `value`, is about to be written at `key`. If the write
+   * commits, the cache adopts `object` (it must not be used by the caller afterwards) instead of
+   * parsing the stored bytes. Call `dropHint` once the write settled.
+   */
+  hint(key: string, value: Uint8Array, object: KubeObject): void {
+    this.hints.set(key, { value, object });
+  }
+
+  dropHint(key: string, value: Uint8Array): void {
+    if (this.hints.get(key)?.value === value) this.hints.delete(key);
+  }
+
+  private takeHint(key: string, stored: Uint8Array): KubeObject | undefined {
+    const h = this.hints.get(key);
+    if (!h) return undefined;
+    this.hints.delete(key);
+    if (h.value.length !== stored.length || !Buffer.from(h.value.buffer, h.value.byteOffset, h.value.byteLength).equals(stored)) return undefined;
+    return h.object;
   }
 
   get(key: string): CacheEntry | undefined {
