@@ -14,7 +14,7 @@ import {
   applyStrategicMergePatch,
   PatchError,
   patchTypeFor,
-} from '../pending-shims.js';
+} from '../patching/index.js';
 import { setWarnings, writeJson, writeJsonText } from '../responses.js';
 import { checkTypeMeta, validateFields } from './decode.js';
 import { asKubeObject, cannotHandle, writeContext, type Scope } from './scope.js';
