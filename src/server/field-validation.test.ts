@@ -31,3 +31,14 @@ describe('conformToSchema', () => {
     assert.deepEqual(r.unknown, ['secrets[0].x']);
   });
 });
+
+describe('omitempty normalization', () => {
+  it('drops nulls and empty optional maps and lists, keeps empty structs', () => {
+    const obj = { metadata: { name: 'x', annotations: {}, labels: { a: 'b' }, creationTimestamp: null, finalizers: [] }, secrets: [] };
+    conformToSchema(obj, sa, lookup, 'ServiceAccount');
+    assert.deepEqual(obj, { metadata: { name: 'x', labels: { a: 'b' } } });
+    const p = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i', resources: {} }] }, status: {} };
+    conformToSchema(p, pod, lookup, 'Pod');
+    assert.deepEqual(p, { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i', resources: {} }] }, status: {} });
+  });
+});

@@ -1,7 +1,7 @@
 /**
  * Decoding an object against its schema the way Go's strict JSON decoding does: unknown fields
- * are collected (and removed, since the Go struct would drop them), and values of the wrong JSON
- * type are reported as `json: cannot unmarshal ...` errors. Iterative, so hostile nesting cannot
+ * are collected (and removed, since the Go struct would drop them), null and empty optional
+ * maps/slices are dropped (Go's `omitempty` output), and values of the wrong JSON type are reported as `json: cannot unmarshal ...` errors. Iterative, so hostile nesting cannot
  * overflow the stack.
  */
 import type { ObjectSchema, Schema } from '../api/schema/types.js';
@@ -30,6 +30,20 @@ function goType(s: Schema): string {
     case 'ref': return `v1.${s.ref.split('.').pop()}`;
     case 'any': return 'interface {}';
   }
+}
+
+/**
+ * Whether Go's encoding/json would drop this field on the way out (`omitempty`): null values, and
+ * empty maps and slices of optional fields. Structs are kept even when empty, as in Go.
+ */
+function isOmittedWhenEmpty(v: unknown, s: Schema, required: string[] | undefined, key: string, lookup: DefinitionLookup): boolean {
+  if (v === null) return true;
+  if (required?.includes(key)) return false;
+  const r = s.type === 'ref' ? lookup(s.ref) : s;
+  if (!r) return false;
+  if (r.type === 'map' && typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0) return true;
+  if (r.type === 'array' && Array.isArray(v) && v.length === 0) return true;
+  return false;
 }
 
 /**
@@ -107,6 +121,10 @@ export function conformToSchema(value: unknown, definition: string, lookup: Defi
           const p = path ? `${path}.${k}` : k;
           if (!child) {
             stack.push({ v: undefined, s: root, path: p, unknown: true });
+            delete o[k];
+            continue;
+          }
+          if (isOmittedWhenEmpty(o[k], child, s.required, k, lookup)) {
             delete o[k];
             continue;
           }
