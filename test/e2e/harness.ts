@@ -125,6 +125,27 @@ export function kubectl(kubeconfig: string, version: string): Kubectl {
   return Object.assign(run, { version, cacheDir });
 }
 
+/** The stdout of a kubectl run that must succeed; fails the test with both streams otherwise. */
+export function expectOk(r: KubectlResult, what: string): string {
+  if (r.code !== 0) throw new Error(`${what} failed (${r.code}):\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** Starts a server and a kubectl of `version` for a describe() block; stops the server after it (expecting exit 0). */
+export function useServerAndKubectl(version: string, hooks: { before: (fn: () => Promise<void>) => void; after: (fn: () => Promise<void>) => void }, args: string[] = []) {
+  const ctx = {} as { server: ServerProcess; k: Kubectl; dir: string };
+  hooks.before(async () => {
+    ctx.server = await startServer({ args });
+    ctx.k = kubectl(ctx.server.kubeconfig, version);
+    ctx.dir = mkdtempSync(join(tmpdir(), 'insignia-kubectl-'));
+  });
+  hooks.after(async () => {
+    const code = await ctx.server.stop();
+    if (code !== 0) throw new Error(`server exited with ${code} on SIGTERM`);
+  });
+  return ctx;
+}
+
 export function readKubeconfigCa(kubeconfig: string): string {
   const text = readFileSync(kubeconfig, 'utf8');
   const m = /certificate-authority-data: (\S+)/.exec(text);

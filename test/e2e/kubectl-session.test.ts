@@ -5,32 +5,24 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { parse as parseYaml } from 'yaml';
-import { kubectl, kubectlDirectory, startServer, type Kubectl, type ServerProcess } from './harness.js';
+import { expectOk, kubectlDirectory, useServerAndKubectl, type Kubectl, type ServerProcess } from './harness.js';
 
 const versions = ['1.27', '1.32', '1.33'];
 
-function ok(r: { code: number; stdout: string; stderr: string }, what: string): string {
-  assert.equal(r.code, 0, `${what} failed (${r.code}):\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = expectOk;
 
 for (const version of versions) {
   describe(`kubectl ${version} session`, () => {
+    const ctx = useServerAndKubectl(version, { before, after });
     let server: ServerProcess;
     let k: Kubectl;
     let dir: string;
     before(async () => {
-      server = await startServer();
-      k = kubectl(server.kubeconfig, version);
-      dir = mkdtempSync(join(tmpdir(), 'insignia-session-'));
-    });
-    after(async () => {
-      assert.equal(await server.stop(), 0, 'server exits 0 on SIGTERM');
+      ({ server, k, dir } = ctx);
     });
 
     it('reports version and discovery', async () => {

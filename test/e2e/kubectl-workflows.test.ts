@@ -5,30 +5,22 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { kubectl, startServer, type Kubectl, type ServerProcess } from './harness.js';
+import { expectOk, useServerAndKubectl, type Kubectl, type ServerProcess } from './harness.js';
 
-function ok(r: { code: number; stdout: string; stderr: string }, what: string): string {
-  assert.equal(r.code, 0, `${what} failed (${r.code}):\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  return r.stdout;
-}
+const ok = expectOk;
 
 for (const version of ['1.28', '1.32']) {
   describe(`kubectl ${version} workflows`, () => {
+    const ctx = useServerAndKubectl(version, { before, after });
     let server: ServerProcess;
     let k: Kubectl;
     let dir: string;
     before(async () => {
-      server = await startServer();
-      k = kubectl(server.kubeconfig, version);
-      dir = mkdtempSync(join(tmpdir(), 'insignia-wf-'));
+      ({ server, k, dir } = ctx);
       for (let i = 1; i <= 5; i++) ok(await k(['create', 'sa', `c${i}`]), `create c${i}`);
-    });
-    after(async () => {
-      assert.equal(await server.stop(), 0);
     });
 
     it('chunked lists, label and field selectors, delete by label', async () => {
