@@ -9,6 +9,7 @@ import { readFileSync, rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import https from 'node:https';
 import { startServer } from './harness.js';
 import { clientFromKubeconfig } from './client.js';
 
@@ -58,5 +59,32 @@ describe('durability', () => {
     c2.agent.destroy();
     assert.equal(await second.stop(), 0);
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('SIGTERM with open watches and in-flight requests exits 0 within 10 s', async () => {
+    const server = await startServer();
+    const c = clientFromKubeconfig(server.kubeconfig, { maxSockets: 16 });
+    const url = new URL(c.url);
+    const watchEnded = new Promise<void>((resolve) => {
+      const req = https.request({ host: url.hostname, port: url.port, path: '/api/v1/serviceaccounts?watch=1', agent: c.agent }, (res) => {
+        res.on('data', () => {});
+        res.on('end', resolve);
+        res.on('error', () => resolve());
+      });
+      req.on('error', () => resolve());
+      req.end();
+    });
+    const inflight = Array.from({ length: 20 }, (_, i) =>
+      c.request('POST', '/api/v1/namespaces/default/serviceaccounts', { body: JSON.stringify({ metadata: { name: `t-${i}` } }) }).catch(() => null),
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = Date.now();
+    const code = await server.stop();
+    assert.equal(code, 0);
+    assert.ok(Date.now() - t0 < 10_000, `exited after ${Date.now() - t0} ms`);
+    await watchEnded;
+    const results = await Promise.all(inflight);
+    for (const r of results) if (r) assert.ok([201, 503].includes(r.status), `in-flight request answered ${r.status}`);
+    c.agent.destroy();
   });
 });
