@@ -27,6 +27,25 @@ export function decodeFromStorage(kv: KeyValue): KubeObject {
   return obj;
 }
 
+const metadataOpen = Buffer.from('"metadata":{');
+
+/**
+ * The JSON bytes of a stored version with its resourceVersion, made by splicing
+ * `"resourceVersion":"N"` into the stored bytes (no re-serialization). Relies on the top-level
+ * order kind, apiVersion, metadata that `orderTopLevel` gives; undefined when the bytes do not
+ * start that way.
+ */
+export function spliceResourceVersion(value: Uint8Array, revision: number): Buffer | undefined {
+  const buf = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  const i = buf.indexOf(metadataOpen);
+  if (i < 0 || i > 256) return undefined;
+  const head = buf.subarray(0, i).toString('latin1');
+  if (!/^\{"kind":"[A-Za-z0-9]*","apiVersion":"[A-Za-z0-9./-]*",$/.test(head)) return undefined;
+  const at = i + metadataOpen.length;
+  const rv = Buffer.from(`"resourceVersion":"${revision}"${buf[at] === 0x7d ? '' : ','}`);
+  return Buffer.concat([buf.subarray(0, at), rv, buf.subarray(at)]);
+}
+
 /** Puts kind, apiVersion, metadata first (Go struct order), keeping the rest in place. */
 export function orderTopLevel(obj: KubeObject): KubeObject {
   const { kind, apiVersion, metadata, ...rest } = obj;

@@ -11,7 +11,7 @@
  */
 import type { KubeObject } from '../api/meta.js';
 import type { Backend, StorageError, WatchEvent, WatchHandle } from '../storage/backend.js';
-import { decodeFromStorage } from './codec.js';
+import { decodeFromStorage, spliceResourceVersion } from './codec.js';
 
 export interface CacheEntry {
   key: string;
@@ -114,7 +114,7 @@ export class WatchCache {
         const object = this.takeHint(ev.kv.key, ev.kv.value) ?? decodeFromStorage(ev.kv);
         object.metadata.resourceVersion = String(ev.kv.modRevision);
         Object.freeze(object);
-        const raw = Buffer.from(JSON.stringify(object));
+        const raw = spliceResourceVersion(ev.kv.value, ev.kv.modRevision) ?? Buffer.from(JSON.stringify(object));
         this.entries.set(ev.kv.key, { key: ev.kv.key, object, raw, revision: ev.revision });
         if (!prev) this.sortedKeys = null;
         cev = { type: prev ? 'MODIFIED' : 'ADDED', key: ev.kv.key, object, raw, prevObject: prev?.object, revision: ev.revision };
