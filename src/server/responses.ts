@@ -26,7 +26,38 @@ export function writeRaw(res: ServerResponse, code: number, contentType: string,
   res.setHeader('Content-Type', contentType);
   res.setHeader('Cache-Control', 'no-cache, private');
   res.setHeader('Content-Length', Buffer.byteLength(body));
+  if (typeof body !== 'string' && body.length > streamPieceBytes) {
+    writePieces(res, body);
+    return;
+  }
   res.end(body);
+}
+
+const streamPieceBytes = 256 * 1024;
+
+/**
+ * Large bodies go out in pieces, each written when the socket drains, so TLS encryption of the
+ * rest overlaps with the client reading the first bytes (a LIST of thousands of objects starts
+ * arriving at once instead of after the whole body is encrypted).
+ */
+function writePieces(res: ServerResponse, body: Buffer): void {
+  let at = 0;
+  const next = () => {
+    while (at < body.length) {
+      const piece = body.subarray(at, Math.min(body.length, at + streamPieceBytes));
+      at += piece.length;
+      if (at >= body.length) {
+        res.end(piece);
+        return;
+      }
+      if (!res.write(piece)) {
+        res.once('drain', next);
+        return;
+      }
+    }
+  };
+  res.once('close', () => (at = body.length));
+  next();
 }
 
 export function writeJsonText(res: ServerResponse, code: number, json: string | Buffer, format: OutputFormat = { kind: 'json' }): void {

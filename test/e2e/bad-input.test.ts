@@ -72,6 +72,16 @@ describe('bad input', () => {
     assert.equal(ev.object.reason, 'Expired');
   });
 
+  it('a plain LIST always reflects the latest writes (cached bodies are per revision)', async () => {
+    const names = async () => (await c.request('GET', sas)).json().items.map((i: { metadata: { name: string } }) => i.metadata.name);
+    const first = await names();
+    assert.deepEqual(await names(), first);
+    await c.request('POST', sas, { body: JSON.stringify({ metadata: { name: 'list-cache' } }) });
+    assert.ok((await names()).includes('list-cache'));
+    await c.request('DELETE', `${sas}/list-cache`);
+    assert.ok(!(await names()).includes('list-cache'));
+  });
+
   it('a client that disconnects mid-watch leaves the server healthy', async () => {
     const url = new URL(c.url);
     await new Promise<void>((resolve, reject) => {

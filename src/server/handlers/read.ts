@@ -2,7 +2,7 @@
 import type { KubeObject } from '../../api/meta.js';
 import { groupVersion } from '../../api/resources.js';
 import { badRequest, notAcceptable } from '../../api/status.js';
-import type { ListOptions } from '../../registry/store.js';
+import type { ListOptions, Store } from '../../registry/store.js';
 import { buildTable, listJson, partialObjectMetadata, writeJson, writeJsonText, type IncludeObject } from '../responses.js';
 import type { Scope } from './scope.js';
 
@@ -51,9 +51,31 @@ export function handleGet(scope: Scope): void {
   }
 }
 
+/**
+ * Serialized bodies of plain lists (no selectors, no paging, latest version) per store and
+ * namespace, valid while the resource's revision is unchanged: repeated LISTs of an unchanged
+ * collection (pollers, dashboards, relisting informers) cost no serialization at all.
+ */
+const plainListBodies = new WeakMap<Store, Map<string, { revision: number; body: Buffer }>>();
+const plainListBodiesPerStore = 4;
+
+function isPlainList(o: ListOptions): boolean {
+  return !o.labelSelector && !o.fieldSelector && !o.limit && !o.continue && !o.resourceVersionMatch && (!o.resourceVersion || o.resourceVersion === '0');
+}
+
 export async function handleList(scope: Scope): Promise<void> {
   const { store, info, output, res, api, resource } = scope;
-  const result = await store.list(info.namespace, listOptionsOf(scope.query));
+  const options = listOptionsOf(scope.query);
+  const plain = (output.kind === 'json' || output.kind === 'yaml') && isPlainList(options);
+  let bodies = plain ? plainListBodies.get(store) : undefined;
+  if (plain) {
+    const hit = bodies?.get(info.namespace);
+    if (hit && hit.revision === store.cache.revision) {
+      writeJsonText(res, 200, hit.body, output);
+      return;
+    }
+  }
+  const result = await store.list(info.namespace, options);
   const meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = { resourceVersion: result.resourceVersion };
   if (result.continue) meta.continue = result.continue;
   if (result.remainingItemCount !== undefined) meta.remainingItemCount = result.remainingItemCount;
@@ -69,7 +91,15 @@ export async function handleList(scope: Scope): Promise<void> {
         items: result.items.map((i) => partialObjectMetadata(i.object as KubeObject, output.version)),
       });
       return;
-    default:
-      writeJsonText(res, 200, listJson(resource.listKind, groupVersion(resource), meta, result.items.map((i) => i.raw)), output);
+    default: {
+      const body = listJson(resource.listKind, groupVersion(resource), meta, result.items.map((i) => i.raw));
+      if (plain) {
+        if (!bodies) plainListBodies.set(store, (bodies = new Map()));
+        bodies.delete(info.namespace);
+        bodies.set(info.namespace, { revision: Number(result.resourceVersion), body });
+        if (bodies.size > plainListBodiesPerStore) bodies.delete(bodies.keys().next().value!);
+      }
+      writeJsonText(res, 200, body, output);
+    }
   }
 }
