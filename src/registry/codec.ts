@@ -5,16 +5,15 @@
 import type { KubeObject } from '../api/meta.js';
 import type { KeyValue } from '../storage/backend.js';
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Serializes for storage; the object is not modified. */
 export function encodeForStorage(obj: KubeObject): Uint8Array {
   const rv = obj.metadata.resourceVersion;
-  if (rv === undefined) return encoder.encode(JSON.stringify(obj));
+  if (rv === undefined) return Buffer.from(JSON.stringify(obj));
   delete obj.metadata.resourceVersion;
   try {
-    return encoder.encode(JSON.stringify(obj));
+    return Buffer.from(JSON.stringify(obj));
   } finally {
     obj.metadata.resourceVersion = rv;
   }
