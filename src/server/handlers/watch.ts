@@ -15,7 +15,7 @@ const bookmarkIntervalMs = 60_000;
 const closeEvent = Buffer.from('}\n');
 
 export function handleWatch(scope: Scope): void {
-  const { req, res, store, info, query, output, api, resource } = scope;
+  const { res, store, info, query, output, api, resource } = scope;
   const timeoutText = query.get('timeoutSeconds');
   let timeoutSeconds: number;
   if (timeoutText !== null && timeoutText !== '') {
@@ -80,7 +80,6 @@ export function handleWatch(scope: Scope): void {
   api.watches.add(finish);
   const timer = setTimeout(finish, timeoutSeconds * 1000);
   const bookmarks = allowBookmarks ? setInterval(bookmark, bookmarkIntervalMs) : undefined;
-  req.on('close', finish);
   res.on('close', finish);
   res.on('error', finish);
 
