@@ -36,11 +36,13 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     parts: [],
   };
   const segs = path.split('/').filter((s) => s !== '');
-  let parts: string[];
-  try {
-    parts = segs.map((s) => decodeURIComponent(s));
-  } catch {
-    return info;
+  let parts: string[] = segs;
+  if (path.includes('%')) {
+    try {
+      parts = segs.map((s) => decodeURIComponent(s));
+    } catch {
+      return info;
+    }
   }
   if (parts.length < 1 || (parts[0] !== 'api' && parts[0] !== 'apis')) return info;
   info.apiPrefix = parts[0]!;
