@@ -31,6 +31,7 @@ import { secretStrategy } from '../registry/secrets/strategy.js';
 import { serviceAccountStrategy } from '../registry/serviceaccounts/strategy.js';
 import { serviceStrategy } from '../registry/services/strategy.js';
 import { createApiServer, type VersionInfo } from '../server/api-server.js';
+import { createApiMetrics } from '../server/metrics.js';
 import { setDefinitionLookup } from '../server/handlers/decode.js';
 import { setPatchSchemaRegistry } from '../server/handlers/patch.js';
 import { createSqliteBackend } from '../storage/sqlite/sqlite-backend.js';
@@ -120,6 +121,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     version: serverVersion,
     openapi,
     minRequestTimeoutSeconds: Number(flags.minRequestTimeout) || 1800,
+    metrics: createApiMetrics(),
     log: (level, message, fields) => log[level](fields ?? {}, message),
   });
   const boundPort = await server.listen();

@@ -26,6 +26,7 @@ import { handlePatch } from './handlers/patch.js';
 import { handleWatch } from './handlers/watch.js';
 import type { ApiContext, Scope } from './handlers/scope.js';
 import { createNonResourceRoutes, type NonResourceHandler } from './non-resource.js';
+import type { ApiMetrics, RequestLabels } from './metrics.js';
 
 export interface VersionInfo {
   major: string;
@@ -60,6 +61,8 @@ export interface ApiServerOptions {
     v3Document(gvPath: string): { body: string; etag: string } | undefined;
   };
   minRequestTimeoutSeconds?: number;
+  /** Request metrics, also served at /metrics. */
+  metrics?: ApiMetrics;
   now?: () => number;
   log?: (level: 'info' | 'error', message: string, fields?: Record<string, unknown>) => void;
 }
@@ -101,8 +104,17 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     openapi: options.openapi,
     isReady: () => ready && !draining,
     serverAddress: () => `${options.bindAddress}:${boundPort}`,
-    extra: options.extraRoutes ?? {},
+    extra: {
+      ...(options.metrics
+        ? {
+            '/metrics': async (_req: IncomingMessage, res: ServerResponse) =>
+              writeRaw(res, 200, options.metrics!.registry.contentType, await options.metrics!.registry.metrics()),
+          }
+        : {}),
+      ...(options.extraRoutes ?? {}),
+    },
   });
+  const metrics = options.metrics;
 
   const server = https.createServer(
     {
@@ -115,11 +127,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     },
     (req, res) => {
       inFlight++;
+      const started = performance.now();
+      const labels: RequestLabels = { verb: '', group: '', version: '', resource: '', subresource: '', scope: '' };
       res.on('close', () => {
         inFlight--;
         if (draining && inFlight === 0) drainResolve?.();
+        metrics?.observe(labels, res.statusCode, (performance.now() - started) / 1000);
       });
-      serve(req, res).catch((err) => {
+      serve(req, res, labels).catch((err) => {
         api.logError('unhandled error serving request', err);
         if (!res.headersSent) writeStatus(res, internalError('an unexpected error occurred').status);
         else res.end();
@@ -167,10 +182,20 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     return creds;
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function serve(req: IncomingMessage, res: ServerResponse, labels: RequestLabels): Promise<void> {
     const url = new URL(req.url ?? '/', 'https://localhost');
     const query = url.searchParams;
     const info = parseRequestInfo(req.method ?? 'GET', url.pathname, query);
+    if (metrics) {
+      labels.verb = metricsVerb(req.method ?? 'GET', info);
+      if (info.isResourceRequest) {
+        labels.group = info.apiGroup;
+        labels.version = info.apiVersion;
+        labels.resource = info.resource;
+        labels.subresource = info.subresource;
+        labels.scope = info.name ? 'resource' : info.namespace ? 'namespace' : 'cluster';
+      }
+    }
     try {
       if (draining && info.verb === 'watch') throw failure(503, 'ServiceUnavailable', 'the server is shutting down');
       // Health endpoints need no authentication at all.
@@ -308,6 +333,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       });
     },
   };
+}
+
+/** kube-apiserver's metric verb: LIST and WATCH for collection GETs, else the HTTP method. */
+function metricsVerb(method: string, info: RequestInfo): string {
+  if (!info.isResourceRequest) return method.toUpperCase();
+  if (info.verb === 'list') return 'LIST';
+  if (info.verb === 'watch') return 'WATCH';
+  return method.toUpperCase();
 }
 
 function forbiddenError(a: Attributes, reason: string): StatusError {

@@ -68,6 +68,14 @@ for (const version of ['1.28', '1.32']) {
       assert.match(d, /^Tokens:\s+<none>$/m);
     });
 
+    it('serves Prometheus metrics to admins', async () => {
+      ok(await k(['get', 'sa']), 'get sa');
+      const m = ok(await k(['get', '--raw', '/metrics']), 'metrics');
+      assert.match(m, /^apiserver_request_total\{verb="LIST",group="",version="v1",resource="serviceaccounts",subresource="",scope="namespace",code="200"\} \d+$/m);
+      assert.match(m, /^apiserver_request_duration_seconds_bucket\{.*resource="serviceaccounts".*\} \d+$/m);
+      assert.match(m, /^process_resident_memory_bytes \d+/m);
+    });
+
     it('strategic patches of pod containers and strict field validation', async () => {
       const pod = join(dir, 'pod.yaml');
       writeFileSync(
