@@ -1,7 +1,6 @@
 import { describe, it, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../api/meta.js';
-import { findResource } from '../api/resources.js';
 import { StatusError } from '../api/status.js';
 import { createMemoryBackend } from '../storage/memory/memory-backend.js';
 import type { Backend } from '../storage/backend.js';

@@ -18,22 +18,26 @@ import {
   alreadyExists,
   badRequest,
   conflict,
-  expired,
   internalError,
   invalid,
   notFound,
   successStatus,
-  timeout,
   type Status,
   type StatusError,
 } from '../api/status.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/object-meta.js';
 import type { AdmissionAttributes, AdmissionChain, UserInfo } from '../admission/types.js';
-import { StorageError, type Backend, type KeyValue, type WriteResult } from '../storage/backend.js';
+import type { Backend, KeyValue, WriteResult } from '../storage/backend.js';
 import { clone, decodeFromStorage, encodeForStorage, orderTopLevel } from './codec.js';
 import type { Strategy } from './types.js';
-import { WatchCache, type CacheEntry, type CacheEvent } from './watch-cache.js';
-import { decodeContinue, encodeContinue } from './continue-token.js';
+import { WatchCache, type CacheEntry } from './watch-cache.js';
+import { listObjects, type ListOptions, type ListResult, type ReadView } from './list.js';
+import { watchObjects, type WatchOptions, type WatchSink } from './watch.js';
+import { parseResourceVersion, sameObject } from './versions.js';
+
+export type { ListOptions, ListResult } from './list.js';
+export type { WatchOptions, WatchSink } from './watch.js';
+export { parseResourceVersion, sameObject } from './versions.js';
 import { compileSelectors, type CompiledSelectors } from './filter.js';
 
 export interface WriteContext {
@@ -41,37 +45,6 @@ export interface WriteContext {
   dryRun: boolean;
   fieldManager?: string;
   admission?: AdmissionChain;
-}
-
-export interface ListOptions {
-  labelSelector?: string;
-  fieldSelector?: string;
-  limit?: number;
-  continue?: string;
-  resourceVersion?: string;
-  resourceVersionMatch?: string;
-}
-
-export interface ListResult {
-  items: Array<{ object: KubeObject; raw: Buffer }>;
-  resourceVersion: string;
-  continue?: string;
-  remainingItemCount?: number;
-}
-
-export interface WatchOptions {
-  labelSelector?: string;
-  fieldSelector?: string;
-  resourceVersion?: string;
-  /** Send synthetic ADDED events for current objects first (RV unset or "0", or sendInitialEvents). */
-  sendInitialEvents?: boolean;
-}
-
-export interface WatchSink {
-  event(type: 'ADDED' | 'MODIFIED' | 'DELETED', object: KubeObject, raw: Buffer): void;
-  /** Called once after initial events were sent (for bookmarks with sendInitialEvents). */
-  initialEventsEnd?(resourceVersion: string): void;
-  error(status: StatusError): void;
 }
 
 export interface DeleteResult {
@@ -199,161 +172,25 @@ export class Store {
     return Buffer.from(JSON.stringify(obj));
   }
 
-  // ---------------------------------------------------------------- list
+  // ---------------------------------------------------------------- list and watch
 
-  async list(namespace: string, opts: ListOptions): Promise<ListResult> {
-    const sel = this.compile(opts.labelSelector, opts.fieldSelector);
-    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-    const rvMatch = opts.resourceVersionMatch ?? '';
-    const rv = parseResourceVersion(opts.resourceVersion);
-    if (rvMatch && opts.resourceVersion === undefined) {
-      throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
-    }
-    if (rvMatch && !['Exact', 'NotOlderThan'].includes(rvMatch)) {
-      throw badRequest(`resourceVersionMatch: Unsupported value: "${rvMatch}": supported values: "Exact", "NotOlderThan"`);
-    }
-    if (opts.continue) {
-      if (opts.resourceVersion && opts.resourceVersion !== '0') {
-        throw badRequest('specifying resource version is not allowed when using continue');
-      }
-      const token = decodeContinue(opts.continue, this.prefix(namespace));
-      return this.listFromStorage(namespace, sel, limit, token.revision, token.startAfter);
-    }
-    if (rvMatch === 'Exact') {
-      if (rv === 0) throw badRequest('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
-      return this.listFromStorage(namespace, sel, limit, rv, undefined);
-    }
-    if (rv > this.cache.revision) {
-      const ok = await this.cache.waitForRevision(rv, 3000);
-      if (!ok) throw tooLargeResourceVersion(rv, this.cache.revision);
-    }
-    const entries = this.cache.list(this.prefix(namespace));
-    const revision = this.cache.revision;
-    const items: Array<{ object: KubeObject; raw: Buffer }> = [];
-    let i = 0;
-    for (; i < entries.length; i++) {
-      const e = entries[i]!;
-      if (!sel.matches(e.object)) continue;
-      if (limit && items.length === limit) break;
-      items.push(e);
-    }
-    const result: ListResult = { items, resourceVersion: String(revision) };
-    if (limit && i < entries.length) {
-      let remaining = 0;
-      if (sel.empty) remaining = entries.length - i;
-      const last = items[items.length - 1]!.object;
-      result.continue = encodeContinue(revision, this.key(last.metadata.namespace ?? '', last.metadata.name!).slice(this.prefix(namespace).length));
-      if (sel.empty) result.remainingItemCount = remaining;
-    }
-    return result;
+  /** A LIST (see list.ts for the resourceVersion and paging rules). */
+  list(namespace: string, opts: ListOptions): Promise<ListResult> {
+    return listObjects(this.readView(namespace), opts);
   }
-
-  private async listFromStorage(
-    namespace: string,
-    sel: CompiledSelectors,
-    limit: number,
-    revision: number,
-    startAfterRel: string | undefined,
-  ): Promise<ListResult> {
-    const prefix = this.prefix(namespace);
-    const items: Array<{ object: KubeObject; raw: Buffer }> = [];
-    let startAfter = startAfterRel !== undefined ? prefix + startAfterRel : undefined;
-    let more = false;
-    let lastKey = '';
-    try {
-      for (;;) {
-        const page = await this.backend.list({ prefix, startAfter, limit: limit ? Math.max(limit, 100) : 0, revision });
-        for (const kv of page.items) {
-          lastKey = kv.key;
-          const object = decodeFromStorage(kv);
-          if (!sel.matches(object)) continue;
-          if (limit && items.length === limit) {
-            more = true;
-            break;
-          }
-          items.push({ object, raw: Buffer.from(JSON.stringify(object)) });
-        }
-        if (more || page.remaining === 0 || page.items.length === 0) {
-          if (!more && limit && items.length === limit && page.remaining > 0) more = true;
-          break;
-        }
-        startAfter = page.items[page.items.length - 1]!.key;
-      }
-    } catch (e) {
-      if (e instanceof StorageError && e.code === 'Compacted') {
-        if (startAfterRel !== undefined) {
-          throw expired(
-            'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
-          );
-        }
-        throw expired(`too old resource version: ${revision} (${e.revision})`);
-      }
-      if (e instanceof StorageError && e.code === 'RevisionTooNew') throw tooLargeResourceVersion(revision, e.revision);
-      throw e;
-    }
-    const result: ListResult = { items, resourceVersion: String(revision || (await this.backend.currentRevision())) };
-    if (more && items.length) {
-      const last = items[items.length - 1]!.object;
-      const key = this.key(last.metadata.namespace ?? '', last.metadata.name!);
-      result.continue = encodeContinue(revision || Number(result.resourceVersion), key.slice(prefix.length));
-    }
-    void lastKey;
-    return result;
-  }
-
-  // ---------------------------------------------------------------- watch
 
   /** Starts a watch; returns a stop function. Errors (e.g. 410 Expired) are reported through the sink. */
   watch(namespace: string, opts: WatchOptions, sink: WatchSink): () => void {
-    const sel = this.compile(opts.labelSelector, opts.fieldSelector);
-    const prefix = this.prefix(namespace);
-    const rvText = opts.resourceVersion;
-    const rv = parseResourceVersion(rvText);
-    const initial = opts.sendInitialEvents ?? (rvText === undefined || rvText === '' || rvText === '0');
-    let from = rv;
-    let stopped = false;
-    const deliver = (ev: CacheEvent) => {
-      if (stopped || !ev.key.startsWith(prefix)) return;
-      const now = sel.matches(ev.object);
-      if (ev.type === 'ADDED') {
-        if (now) sink.event('ADDED', ev.object, ev.raw);
-      } else if (ev.type === 'DELETED') {
-        if (sel.matches(ev.prevObject ?? ev.object)) sink.event('DELETED', ev.object, ev.raw);
-      } else {
-        const before = ev.prevObject ? sel.matches(ev.prevObject) : false;
-        if (now && before) sink.event('MODIFIED', ev.object, ev.raw);
-        else if (now) sink.event('ADDED', ev.object, ev.raw);
-        else if (before) sink.event('DELETED', ev.object, ev.raw);
-      }
-    };
-    if (initial) {
-      from = this.cache.revision;
-      for (const e of this.cache.list(prefix)) if (sel.matches(e.object)) sink.event('ADDED', e.object, e.raw);
-      sink.initialEventsEnd?.(String(from));
-    } else if (from > this.cache.revision) {
-      // A resourceVersion from the future: wait briefly for it, as the watch cache does.
-      let unsub: (() => void) | 'expired' | null = null;
-      void this.cache.waitForRevision(from, 3000).then((ok) => {
-        if (stopped) return;
-        if (!ok) return sink.error(tooLargeResourceVersion(from, this.cache.revision));
-        unsub = this.cache.watch(from, { onEvent: deliver, onError: (m) => sink.error(internalError(m)) });
-        if (unsub === 'expired') sink.error(expired(`too old resource version: ${from} (${this.cache.oldestRevision})`));
-      });
-      return () => {
-        stopped = true;
-        if (typeof unsub === 'function') unsub();
-      };
-    }
-    const unsub = this.cache.watch(from, { onEvent: deliver, onError: (m) => sink.error(internalError(m)) });
-    if (unsub === 'expired') {
-      queueMicrotask(() => sink.error(expired(`too old resource version: ${from} (${this.cache.oldestRevision})`)));
-      return () => {
-        stopped = true;
-      };
-    }
-    return () => {
-      stopped = true;
-      unsub();
+    return watchObjects(this.readView(namespace), opts, sink);
+  }
+
+  private readView(namespace: string): ReadView {
+    return {
+      cache: this.cache,
+      backend: this.backend,
+      prefix: this.prefix(namespace),
+      keyOf: (obj) => this.key(obj.metadata.namespace ?? '', obj.metadata.name!),
+      compile: (l, f) => this.compile(l, f),
     };
   }
 
@@ -651,38 +488,5 @@ function checkPreconditions(gr: { group: string; resource: string }, name: strin
       `Precondition failed: ResourceVersion in precondition: ${p.resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
     );
   }
-}
-
-/** Parses a resourceVersion query/field value: "" and undefined are 0; non-numeric is 400. */
-export function parseResourceVersion(rv: string | undefined): number {
-  if (rv === undefined || rv === '') return 0;
-  if (!/^\d+$/.test(rv) || rv.length > 18) {
-    throw badRequest(`invalid resource version "${rv}": resource version must be a decimal integer`);
-  }
-  return Number(rv);
-}
-
-function tooLargeResourceVersion(rv: number, current: number): StatusError {
-  return timeout(`Too large resource version: ${rv}, current: ${current}`, 1);
-}
-
-/** Deep equality of two JSON objects (key order ignored). */
-export function sameObject(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    if (a.length !== bb.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameObject(a[i], bb[i])) return false;
-    return true;
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  if (ak.length !== bk.length) return false;
-  for (const k of ak) if (!sameObject(ao[k], bo[k])) return false;
-  return true;
 }
 

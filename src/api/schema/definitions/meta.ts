@@ -8,7 +8,6 @@ import {
   int64,
   kindField,
   list,
-  listMetaField,
   mapList,
   metaPrefix as m,
   metaRef,
