@@ -86,7 +86,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     serviceStrategy,
   ];
   const watchCacheSize = Number(flags.defaultWatchCacheSize) || 10000;
-  const stores = strategies.map((strategy) => new Store({ backend, strategy, watchCacheSize }));
+  const stores = strategies.map((strategy) => new Store({ backend, strategy, watchCacheSize, schema: schemaRegistry }));
   await Promise.all(stores.map((s) => s.start()));
   const byResource = (r: string) => stores.find((s) => s.info.resource === r)!;
   const namespaces = byResource('namespaces');

@@ -39,12 +39,17 @@ export type { ListOptions, ListResult } from './list.js';
 export type { WatchOptions, WatchSink } from './watch.js';
 export { parseResourceVersion, sameObject } from './versions.js';
 import { compileSelectors, type CompiledSelectors } from './filter.js';
+import { updateManagedFields, type TypeSchema } from './managed-fields.js';
+import type { SchemaRegistry } from '../api/schema/types.js';
 
 export interface WriteContext {
   user: UserInfo;
   dryRun: boolean;
+  /** Recorded in metadata.managedFields (when the store has a schema). */
   fieldManager?: string;
   admission?: AdmissionChain;
+  /** Set for server-side apply: the fields of the applied configuration (operation Apply). */
+  applied?: Set<string>;
 }
 
 export interface DeleteResult {
@@ -68,6 +73,8 @@ export interface StoreOptions {
   now?: () => number;
   /** Events kept in the watch cache window (watches from older revisions get 410). */
   watchCacheSize?: number;
+  /** Schema definitions: enables metadata.managedFields tracking. */
+  schema?: SchemaRegistry;
 }
 
 const generateNameChars = 'bcdfghjklmnpqrstvwxz2456789';
@@ -85,6 +92,7 @@ export class Store {
   private readonly backend: Backend;
   private readonly now: () => number;
   private readonly root: string;
+  private readonly types: TypeSchema | undefined;
 
   constructor(options: StoreOptions) {
     this.backend = options.backend;
@@ -92,6 +100,7 @@ export class Store {
     this.info = options.strategy.info;
     this.now = options.now ?? Date.now;
     this.root = `/registry/${this.info.group ? this.info.group + '/' : ''}${this.info.resource}/`;
+    this.types = options.schema ? { schema: { type: 'ref', ref: this.info.definition }, registry: options.schema } : undefined;
     this.cache = new WatchCache({ backend: this.backend, prefix: this.root, windowSize: options.watchCacheSize });
   }
 
@@ -213,7 +222,7 @@ export class Store {
     const generate = !obj.metadata.name && !!obj.metadata.generateName;
     for (let attempt = 0; ; attempt++) {
       const candidate = attempt === 0 ? obj : clone(obj);
-      this.beforeCreate(candidate, generate);
+      this.beforeCreate(candidate, generate, ctx);
       await ctx.admission?.validate(this.admissionAttrs('CREATE', '', namespace, candidate.metadata.name!, candidate, null, ctx));
       if (ctx.dryRun) {
         if (this.find(namespace, candidate.metadata.name!)) throw alreadyExists(this.groupResource, candidate.metadata.name!);
@@ -227,7 +236,7 @@ export class Store {
   }
 
   /** Sets system fields, validates, canonicalizes (upstream rest.BeforeCreate). Throws 422. */
-  private beforeCreate(obj: KubeObject, generate: boolean): void {
+  private beforeCreate(obj: KubeObject, generate: boolean, ctx: WriteContext): void {
     const meta = obj.metadata;
     if (generate) meta.name = meta.generateName + randomSuffix();
     meta.uid = randomUUID();
@@ -246,6 +255,26 @@ export class Store {
     ];
     if (errs.length) throw invalid(this.groupKind, meta.name ?? '', errs);
     this.strategy.canonicalize?.(obj);
+    delete meta.managedFields;
+    this.trackFields(null, obj, ctx, '');
+  }
+
+  /** Updates metadata.managedFields for a write by ctx.fieldManager (no-op without a schema or manager). */
+  private trackFields(old: KubeObject | null, obj: KubeObject, ctx: WriteContext, subresource: string): void {
+    if (!this.types || !ctx.fieldManager) return;
+    updateManagedFields(old, obj, this.types, {
+      manager: ctx.fieldManager,
+      operation: ctx.applied ? 'Apply' : 'Update',
+      subresource,
+      apiVersion: groupVersion(this.info),
+      time: formatTime(this.now()),
+      applied: ctx.applied,
+    });
+  }
+
+  /** The type schema of this resource, when the store tracks managed fields. */
+  get typeSchema(): TypeSchema | undefined {
+    return this.types;
   }
 
   warningsOnCreate(obj: KubeObject): string[] {
@@ -317,7 +346,11 @@ export class Store {
       this.beforeUpdate(obj, current, subresource);
       await ctx.admission?.validate(this.admissionAttrs('UPDATE', subresource, namespace, name, obj, current, ctx));
       obj.metadata.resourceVersion = current.metadata.resourceVersion;
+      // managedFields are the server's: recomputed from the change, never taken from the request.
+      if (current.metadata.managedFields) obj.metadata.managedFields = current.metadata.managedFields;
+      else delete obj.metadata.managedFields;
       if (sameObject(obj, current)) return current;
+      this.trackFields(current, obj, ctx, subresource);
       if (this.shouldDeleteDuringUpdate(obj)) {
         if (ctx.dryRun) return obj;
         const res = await this.backend.delete(key, entry.revision);

@@ -68,6 +68,23 @@ for (const version of ['1.28', '1.32']) {
       assert.match(d, /^Tokens:\s+<none>$/m);
     });
 
+    it('server-side apply: managed fields, conflicts, force, and fields dropped from the configuration', async () => {
+      const file = join(dir, 'owned.yaml');
+      writeFileSync(file, 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: owned\n  labels:\n    tier: web\n    keep: "1"\n');
+      ok(await k(['apply', '--server-side', '-f', file]), 'apply');
+      const y = parseYaml(ok(await k(['get', 'sa', 'owned', '-o', 'yaml', '--show-managed-fields']), 'get'));
+      assert.deepEqual(y.metadata.managedFields.map((m: { manager: string; operation: string }) => `${m.manager}/${m.operation}`), ['kubectl/Apply']);
+      assert.deepEqual(y.metadata.managedFields[0].fieldsV1, { 'f:metadata': { 'f:labels': { 'f:keep': {}, 'f:tier': {} } } });
+      ok(await k(['label', 'sa', 'owned', 'tier=db', '--overwrite']), 'label');
+      const conflict = await k(['apply', '--server-side', '-f', file]);
+      assert.equal(conflict.code, 1);
+      assert.match(conflict.stderr, /Apply failed with 1 conflict: conflict with "kubectl-label" using v1: \.metadata\.labels\.tier/);
+      ok(await k(['apply', '--server-side', '--force-conflicts', '-f', file]), 'force');
+      writeFileSync(file, 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: owned\n  labels:\n    tier: web\n');
+      ok(await k(['apply', '--server-side', '-f', file]), 'apply without keep');
+      assert.deepEqual(parseYaml(ok(await k(['get', 'sa', 'owned', '-o', 'yaml']), 'get')).metadata.labels, { tier: 'web' });
+    });
+
     it('serves Prometheus metrics to admins', async () => {
       ok(await k(['get', 'sa']), 'get sa');
       const m = ok(await k(['get', '--raw', '/metrics']), 'metrics');

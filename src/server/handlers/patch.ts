@@ -6,6 +6,9 @@
 import type { KubeObject } from '../../api/meta.js';
 import type { SchemaRegistry } from '../../api/schema/types.js';
 import { failure, notFound, unsupportedMediaType, badRequest } from '../../api/status.js';
+import { parseBool } from '../../api/meta.js';
+import { groupVersion } from '../../api/resources.js';
+import { appliedFields, planApply } from '../../registry/managed-fields.js';
 import { parseJsonBody, parseYamlBody } from '../body.js';
 import { parseMediaType } from '../negotiation.js';
 import {
@@ -45,20 +48,26 @@ export async function handlePatch(scope: Scope, body: Buffer): Promise<void> {
   const ctx = writeContext(scope);
   const subresource = info.subresource;
 
+  const force = parseBool(scope.query.get('force')) === true;
+  if (type !== 'apply' && scope.query.get('force') !== null) throw badRequest('force: Invalid value: force flag must only be set for apply requests');
+  let config: KubeObject | undefined;
   if (type === 'apply') {
+    if (!scope.query.get('fieldManager')) throw badRequest('fieldManager: Required value: is required for apply patch');
     const applied = asKubeObject(patch, resource);
     checkTypeMeta(applied, resource);
     if (!applied.apiVersion || !applied.kind) {
       throw badRequest(`${what}: apiVersion and kind must be set in an apply configuration`);
     }
+    scope.warnings.push(...validateFields(scope, applied, resource));
+    if (applied.metadata.name && applied.metadata.name !== info.name) {
+      throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${info.name})`);
+    }
+    applied.metadata.name = info.name;
+    config = applied;
     if (!store.find(info.namespace, info.name)) {
       if (subresource) throw notFound(store.groupResource, info.name);
-      scope.warnings.push(...validateFields(scope, applied, resource));
-      if (applied.metadata.name && applied.metadata.name !== info.name) {
-        throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${info.name})`);
-      }
-      applied.metadata.name = info.name;
-      const created = await store.create(info.namespace, applied, ctx);
+      if (store.typeSchema) ctx.applied = appliedFields(applied, store.typeSchema, '');
+      const created = await store.create(info.namespace, structuredClone(applied), ctx);
       setWarnings(scope.res, scope.warnings);
       writeJson(scope.res, 201, created);
       return;
@@ -80,9 +89,19 @@ export async function handlePatch(scope: Scope, body: Buffer): Promise<void> {
             next = applyMergePatch(current, patch);
             break;
           case 'strategic':
-          case 'apply':
             next = applyStrategicMergePatch(current, patch, { type: 'ref', ref: resource.definition }, registry);
             break;
+          case 'apply': {
+            let base = current;
+            if (store.typeSchema) {
+              const c = { manager: ctx.fieldManager ?? '', operation: 'Apply' as const, subresource, apiVersion: groupVersion(resource), time: '' };
+              const plan = planApply(current, config!, store.typeSchema, c, force);
+              base = plan.base;
+              ctx.applied = plan.applied;
+            }
+            next = applyStrategicMergePatch(base, config, { type: 'ref', ref: resource.definition }, registry);
+            break;
+          }
         }
       } catch (e) {
         mapPatchError(e);
