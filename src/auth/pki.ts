@@ -5,13 +5,25 @@
  * `ensurePki(dir, ...)` creates what is missing under `dir` and reuses what exists, so a restart
  * on the same data directory keeps the CA, the serving certificate and the admin credentials.
  */
-import 'reflect-metadata';
 import { webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as x509 from '@peculiar/x509';
+import { Worker } from 'node:worker_threads';
+import type * as X509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+let x509Module: typeof X509 | undefined;
+/**
+ * @peculiar/x509 (with its reflect-metadata dependency) is loaded only when a certificate is
+ * issued: a restart on an existing data directory never pays for it.
+ */
+async function loadX509(): Promise<typeof X509> {
+  if (!x509Module) {
+    await import('reflect-metadata');
+    x509Module = await import('@peculiar/x509');
+    x509Module.cryptoProvider.set(webcrypto as unknown as Crypto);
+  }
+  return x509Module;
+}
 
 const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 
@@ -52,6 +64,7 @@ function serial(): string {
 }
 
 export async function createCa(commonName = 'insignia-ca'): Promise<KeyPairPem> {
+  const x509 = await loadX509();
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -82,6 +95,7 @@ export interface LeafOptions {
 
 /** Issues a leaf certificate signed by `ca`. */
 export async function issueCertificate(ca: KeyPairPem, opts: LeafOptions): Promise<KeyPairPem> {
+  const x509 = await loadX509();
   const caCert = new x509.X509Certificate(ca.certPem);
   const caKey = await importCaKey(ca.keyPem);
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
@@ -90,13 +104,13 @@ export async function issueCertificate(ca: KeyPairPem, opts: LeafOptions): Promi
     ...(opts.organizations ?? []).map((o) => `O=${escapeDn(o)}`),
     `CN=${escapeDn(opts.commonName)}`,
   ].join(', ');
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true),
     new x509.ExtendedKeyUsageExtension([opts.usage === 'server' ? x509.ExtendedKeyUsage.serverAuth : x509.ExtendedKeyUsage.clientAuth]),
     await x509.AuthorityKeyIdentifierExtension.create(caCert),
   ];
-  const names: x509.JsonGeneralName[] = [
+  const names: X509.JsonGeneralName[] = [
     ...(opts.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
     ...(opts.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
@@ -158,8 +172,29 @@ function certCovers(certPem: string, sans: { dns: string[]; ips: string[] }): bo
 /**
  * Loads or creates the PKI under `dir` (ca, apiserver serving cert, admin client cert with
  * O=system:masters). A serving certificate that does not cover the bind address is re-issued.
+ * Generation runs on a short-lived worker thread, so the certificate library's memory is returned
+ * when it is done; a restart with everything in place never loads it.
  */
 export async function ensurePki(dir: string, bindAddress: string, extraSans: string[] = []): Promise<Pki> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const sans = servingSans(bindAddress, extraSans);
+  const complete = () => {
+    const ca = readPair(dir, 'ca');
+    const serving = readPair(dir, 'apiserver');
+    const admin = readPair(dir, 'admin');
+    if (!ca || !serving || !admin || !certCovers(serving.certPem, sans)) return undefined;
+    return { ca, serving, admin, caFile: join(dir, 'ca.crt') };
+  };
+  const existing = complete();
+  if (existing) return existing;
+  await runPkiWorker({ dir, bindAddress, extraSans });
+  const made = complete();
+  if (!made) throw new Error(`could not create the PKI in ${dir}`);
+  return made;
+}
+
+/** Creates whatever is missing under `dir` (the body of ensurePki, run on the worker thread). */
+export async function generatePki(dir: string, bindAddress: string, extraSans: string[] = []): Promise<void> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   let ca = readPair(dir, 'ca');
   if (!ca) {
@@ -167,15 +202,24 @@ export async function ensurePki(dir: string, bindAddress: string, extraSans: str
     writePair(dir, 'ca', ca);
   }
   const sans = servingSans(bindAddress, extraSans);
-  let serving = readPair(dir, 'apiserver');
+  const serving = readPair(dir, 'apiserver');
   if (!serving || !certCovers(serving.certPem, sans)) {
-    serving = await issueCertificate(ca, { commonName: 'kube-apiserver', dnsNames: sans.dns, ipAddresses: sans.ips, usage: 'server' });
-    writePair(dir, 'apiserver', serving);
+    writePair(dir, 'apiserver', await issueCertificate(ca, { commonName: 'kube-apiserver', dnsNames: sans.dns, ipAddresses: sans.ips, usage: 'server' }));
   }
-  let admin = readPair(dir, 'admin');
-  if (!admin) {
-    admin = await issueCertificate(ca, { commonName: 'kubernetes-admin', organizations: ['system:masters'], usage: 'client' });
-    writePair(dir, 'admin', admin);
+  if (!readPair(dir, 'admin')) {
+    writePair(dir, 'admin', await issueCertificate(ca, { commonName: 'kubernetes-admin', organizations: ['system:masters'], usage: 'client' }));
   }
-  return { ca, serving, admin, caFile: join(dir, 'ca.crt') };
+}
+
+function runPkiWorker(data: { dir: string; bindAddress: string; extraSans: string[] }): Promise<void> {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(`./pki-worker${fromSource ? '.ts' : '.js'}`, import.meta.url);
+  const worker = fromSource
+    ? new Worker(`import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`, { eval: true, workerData: data })
+    : new Worker(url, { workerData: data });
+  return new Promise((resolve, reject) => {
+    worker.once('message', (m: { ok: boolean; error?: string }) => (m.ok ? resolve() : reject(new Error(m.error))));
+    worker.once('error', reject);
+    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`PKI generation exited with ${code}`))));
+  });
 }

@@ -107,8 +107,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     extra: {
       ...(options.metrics
         ? {
-            '/metrics': async (_req: IncomingMessage, res: ServerResponse) =>
-              writeRaw(res, 200, options.metrics!.registry.contentType, await options.metrics!.registry.metrics()),
+            '/metrics': async (_req: IncomingMessage, res: ServerResponse) => {
+              const m = await options.metrics!.render();
+              writeRaw(res, 200, m.contentType, m.body);
+            },
           }
         : {}),
       ...(options.extraRoutes ?? {}),
