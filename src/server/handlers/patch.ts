@@ -5,7 +5,7 @@
  */
 import type { KubeObject } from '../../api/meta.js';
 import type { SchemaRegistry } from '../../api/schema/types.js';
-import { failure, notFound, unsupportedMediaType, badRequest } from '../../api/status.js';
+import { notFound, unsupportedMediaType, badRequest } from '../../api/status.js';
 import { parseBool } from '../../api/meta.js';
 import { groupVersion } from '../../api/resources.js';
 import { appliedFields, planApply } from '../../registry/managed-fields.js';
@@ -17,7 +17,7 @@ import {
   applyStrategicMergePatch,
   PatchError,
   patchTypeFor,
-} from '../patching/index.js';
+} from '../patch/index.js';
 import { setWarnings, writeJson, writeJsonText } from '../responses.js';
 import { checkTypeMeta, validateFields } from './decode.js';
 import { asKubeObject, cannotHandle, writeContext, type Scope } from './scope.js';
@@ -30,9 +30,7 @@ export function setPatchSchemaRegistry(r: SchemaRegistry): void {
 }
 
 function mapPatchError(e: unknown): never {
-  if (e instanceof PatchError) {
-    throw failure(e.code, e.code === 422 ? 'Invalid' : 'BadRequest', e.message);
-  }
+  if (e instanceof PatchError) throw e.toStatusError();
   if (e instanceof RangeError) throw badRequest('the patch is nested too deeply');
   throw e;
 }
