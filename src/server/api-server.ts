@@ -11,7 +11,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { findResource, type ResourceInfo } from '../api/resources.js';
-import { failure, forbidden, internalError, isStatusError, methodNotSupported, notAcceptable, StatusError, type Status } from '../api/status.js';
+import { failure, forbidden, internalError, isStatusError, methodNotSupported, notAcceptable, serviceUnavailable, StatusError, unauthorized } from '../api/status.js';
 import type { AdmissionChain, UserInfo } from '../admission/types.js';
 import { AuthenticationError, type Authenticator, type Credentials } from '../auth/authn/types.js';
 import { forbiddenReason, type Attributes, type Authorizer } from '../auth/authz/types.js';
@@ -199,7 +199,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       }
     }
     try {
-      if (draining && info.verb === 'watch') throw failure(503, 'ServiceUnavailable', 'the server is shutting down');
+      if (draining && info.verb === 'watch') throw serviceUnavailable('the server is shutting down');
       // Health endpoints need no authentication at all.
       const health = routes.health(url.pathname);
       if (health) return health(req, res, query);
@@ -210,7 +210,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         user = r.user;
       } catch (e) {
         if (e instanceof AuthenticationError) {
-          writeStatus(res, failure(401, 'Unauthorized', 'Unauthorized').status);
+          writeStatus(res, unauthorized().status);
           return;
         }
         throw e;
@@ -357,5 +357,3 @@ export function notFoundPath(): StatusError {
   return failure(404, 'NotFound', 'the server could not find the requested resource', {});
 }
 
-export type { Status };
-export { writeRaw };

@@ -20,10 +20,6 @@ export function setDefinitionLookup(l: DefinitionLookup): void {
   lookup = l;
 }
 
-export function getDefinitionLookup(): DefinitionLookup {
-  return lookup;
-}
-
 /**
  * Applies field validation to an already-parsed object of `resource`; returns warnings.
  * Throws 400 for type errors, and for unknown/duplicate fields in Strict mode.

@@ -25,10 +25,6 @@ function types(): protobuf.Root {
   return root;
 }
 
-export function isKubernetesProtobufKindSupported(apiVersion: string, kind: string): boolean {
-  return `${apiVersion}/${kind}` in kindMessages;
-}
-
 function rfc3339(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
 }
