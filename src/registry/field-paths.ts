@@ -54,18 +54,22 @@ export function itemKey(item: unknown, keys: string[]): string {
  */
 export function leafValues(value: unknown, schema: Schema, registry: SchemaRegistry, root: 'spec' | 'status' = 'spec'): Map<string, string> {
   const out = new Map<string, string>();
-  const walk = (v: unknown, s: Schema | undefined, path: string[], depth: number) => {
+  const join = (path: string, el: string) => (path ? path + sep + el : el);
+  const walk = (v: unknown, s: Schema | undefined, path: string, depth: number) => {
     if (depth > 64) return;
     const r = resolve(s, registry);
     if (isMap(v) && (r === undefined || r.type === 'object' || r.type === 'map')) {
-      const keys = Object.keys(v).filter((k) => v[k] !== undefined && v[k] !== null);
-      if (keys.length === 0 && path.length) out.set(path.join(sep), '{}');
-      for (const k of keys) {
+      let any = false;
+      for (const k in v) {
+        const x = v[k];
+        if (x === undefined || x === null) continue;
+        any = true;
         if (depth === 0 && (k === 'apiVersion' || k === 'kind')) continue;
-        if (depth === 0 && ((root === 'status') !== (k === 'status'))) continue;
-        if (depth === 1 && path[0] === 'f:metadata' && systemMetadata.has(k)) continue;
-        walk(v[k], child(s, k, registry), [...path, `f:${k}`], depth + 1);
+        if (depth === 0 && (root === 'status') !== (k === 'status')) continue;
+        if (depth === 1 && path === 'f:metadata' && systemMetadata.has(k)) continue;
+        walk(x, child(s, k, registry), join(path, `f:${k}`), depth + 1);
       }
+      if (!any && path) out.set(path, '{}');
       return;
     }
     if (Array.isArray(v)) {
@@ -73,21 +77,21 @@ export function leafValues(value: unknown, schema: Schema, registry: SchemaRegis
       const items = resolve(s, registry);
       const itemSchema = items?.type === 'array' ? items.items : undefined;
       if (kind === 'set') {
-        for (const item of v) out.set([...path, `v:${JSON.stringify(item)}`].join(sep), JSON.stringify(item));
+        for (const item of v) out.set(join(path, `v:${JSON.stringify(item)}`), JSON.stringify(item));
         return;
       }
       if (kind) {
         for (const item of v) {
-          const p = [...path, itemKey(item, kind)];
-          out.set([...p, '.'].join(sep), '');
+          const p = join(path, itemKey(item, kind));
+          out.set(join(p, '.'), '');
           walk(item, itemSchema, p, depth + 1);
         }
         return;
       }
     }
-    out.set(path.join(sep), JSON.stringify(v));
+    out.set(path, JSON.stringify(v));
   };
-  walk(value, schema, [], 0);
+  walk(value, schema, '', 0);
   return out;
 }
 
