@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { badRequest, requestEntityTooLarge, unsupportedMediaType, StatusError } from '../api/status.js';
-import { decodeKubernetesProtobuf, ProtobufDecodeError } from './kube-protobuf/decode.js';
+import { decodeKubernetesProtobuf, ProtobufDecodeError } from './protobuf/index.js';
 import { parseMediaType } from './negotiation.js';
 
 export const maxRequestBodyBytes = 3 * 1024 * 1024;
