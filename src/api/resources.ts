@@ -79,6 +79,7 @@ export const coreResources: ResourceInfo[] = [
   core({
     resource: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true,
     verbs: standardVerbs, shortNames: ['sa'],
+    subresources: [{ name: 'token', group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest', verbs: ['create'] }],
   }),
   core({
     resource: 'services', singular: 'service', kind: 'Service', namespaced: true,
@@ -87,8 +88,50 @@ export const coreResources: ResourceInfo[] = [
   }),
 ];
 
-/** All resources, core first, then named groups. Later issues append RBAC, authn, authz, coordination. */
-export const allResources: ResourceInfo[] = [...coreResources];
+const inGroup = (group: string, version: string, pkg: string) =>
+  (r: Omit<ResourceInfo, 'group' | 'version' | 'listKind' | 'definition'> & { listKind?: string }): ResourceInfo => ({
+    group,
+    version,
+    listKind: r.listKind ?? `${r.kind}List`,
+    definition: `io.k8s.api.${pkg}.${version}.${r.kind}`,
+    ...r,
+  });
+
+const rbac = inGroup('rbac.authorization.k8s.io', 'v1', 'rbac');
+/** rbac.authorization.k8s.io/v1, stored like any resource. */
+export const rbacResources: ResourceInfo[] = [
+  rbac({ resource: 'clusterrolebindings', singular: 'clusterrolebinding', kind: 'ClusterRoleBinding', namespaced: false, verbs: standardVerbs }),
+  rbac({ resource: 'clusterroles', singular: 'clusterrole', kind: 'ClusterRole', namespaced: false, verbs: standardVerbs }),
+  rbac({ resource: 'rolebindings', singular: 'rolebinding', kind: 'RoleBinding', namespaced: true, verbs: standardVerbs }),
+  rbac({ resource: 'roles', singular: 'role', kind: 'Role', namespaced: true, verbs: standardVerbs }),
+];
+
+const authn = inGroup('authentication.k8s.io', 'v1', 'authentication');
+const authnBeta = inGroup('authentication.k8s.io', 'v1beta1', 'authentication');
+/**
+ * authentication.k8s.io: create-only review kinds, answered by handlers and never stored.
+ * v1beta1 SelfSubjectReview is served too, because kubectl 1.27's `auth whoami` asks for it.
+ */
+export const authenticationResources: ResourceInfo[] = [
+  authn({ resource: 'selfsubjectreviews', singular: 'selfsubjectreview', kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] }),
+  authn({ resource: 'tokenreviews', singular: 'tokenreview', kind: 'TokenReview', namespaced: false, verbs: ['create'] }),
+  authnBeta({ resource: 'selfsubjectreviews', singular: 'selfsubjectreview', kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] }),
+];
+
+const authz = inGroup('authorization.k8s.io', 'v1', 'authorization');
+/** authorization.k8s.io/v1: create-only access reviews, answered by handlers and never stored. */
+export const authorizationResources: ResourceInfo[] = [
+  authz({ resource: 'localsubjectaccessreviews', singular: 'localsubjectaccessreview', kind: 'LocalSubjectAccessReview', namespaced: true, verbs: ['create'] }),
+  authz({ resource: 'selfsubjectaccessreviews', singular: 'selfsubjectaccessreview', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] }),
+  authz({ resource: 'selfsubjectrulesreviews', singular: 'selfsubjectrulesreview', kind: 'SelfSubjectRulesReview', namespaced: false, verbs: ['create'] }),
+  authz({ resource: 'subjectaccessreviews', singular: 'subjectaccessreview', kind: 'SubjectAccessReview', namespaced: false, verbs: ['create'] }),
+];
+
+/**
+ * Every resource this server knows, core first, then named groups. Routing looks resources up
+ * here; a resource is served when the server has a Store or a create handler for it.
+ */
+export const allResources: ResourceInfo[] = [...coreResources, ...rbacResources, ...authenticationResources, ...authorizationResources];
 
 export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
   return allResources.find((r) => r.group === group && r.version === version && r.resource === resource);

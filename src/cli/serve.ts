@@ -36,17 +36,17 @@ import { setDefinitionLookup } from '../server/handlers/decode.js';
 import { setPatchSchemaRegistry } from '../server/handlers/patch.js';
 import { createSqliteBackend } from '../storage/sqlite/sqlite-backend.js';
 import { writeKubeconfig } from './kubeconfig.js';
+import type { PartModule, ServeContext, ServeFlags, ServePart } from './wiring/part.js';
+import { tokensPart } from './wiring/tokens.js';
+import { rbacPart } from './wiring/rbac.js';
+import { admissionPart } from './wiring/admission.js';
+import { controllersPart } from './wiring/controllers.js';
+import type { Authorizer } from '../auth/authz/types.js';
 
-export interface ServeFlags {
-  dataDir: string;
-  securePort: string;
-  bindAddress: string;
-  clientCaFile?: string;
-  tlsSans: string[];
-  minRequestTimeout: string;
-  v: string;
-  defaultWatchCacheSize: string;
-}
+export type { ServeFlags };
+
+/** The parts of the server beyond the core, in build order (see wiring/part.ts). */
+export const serveParts: PartModule[] = [tokensPart, rbacPart, admissionPart, controllersPart];
 
 export const serverVersion: VersionInfo = {
   major: '1',
@@ -88,14 +88,53 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   const watchCacheSize = Number(flags.defaultWatchCacheSize) || 10000;
   const stores = strategies.map((strategy) => new Store({ backend, strategy, watchCacheSize, schema: schemaRegistry }));
   await Promise.all(stores.map((s) => s.start()));
-  const byResource = (r: string) => stores.find((s) => s.info.resource === r)!;
-  const namespaces = byResource('namespaces');
+  const namespaces = stores.find((s) => s.info.resource === 'namespaces')!;
 
   setDefinitionLookup((name) => schemaRegistry.definitions[name]);
   setPatchSchemaRegistry(schemaRegistry);
 
+  let serverUrl: string | undefined;
+  let authorizer: Authorizer | undefined;
+  const ctx: ServeContext = {
+    flags,
+    dataDir,
+    log,
+    backend,
+    pki,
+    systemUser,
+    stores,
+    store(resource, group = '') {
+      const s = stores.find((x) => x.info.resource === resource && x.info.group === group);
+      if (!s) throw new Error(`no store for ${resource}${group ? '.' + group : ''}`);
+      return s;
+    },
+    serverUrl() {
+      if (!serverUrl) throw new Error('the server is not listening yet');
+      return serverUrl;
+    },
+    authorizer() {
+      if (!authorizer) throw new Error('the authorizer is not built yet');
+      return authorizer;
+    },
+  };
+  const parts: ServePart[] = [];
+  for (const module of serveParts) {
+    const part = await module.build(ctx);
+    if (part.stores?.length) {
+      await Promise.all(part.stores.map((s) => s.start()));
+      stores.push(...part.stores);
+    }
+    parts.push(part);
+  }
+  authorizer = createUnionAuthorizer([createSystemMastersAuthorizer(), ...parts.flatMap((p) => p.authorizers ?? [])]);
+  const servedResources = allResources.filter(
+    (r) => stores.some((s) => s.info.group === r.group && s.info.version === r.version && s.info.resource === r.resource) ||
+      parts.some((p) => p.createHandlers?.[`${r.group}/${r.version}/${r.resource}`]),
+  );
+
   const admission = createAdmissionChain([
     createNamespaceLifecycle({ getNamespace: (name) => namespaces.find('', name) }),
+    ...parts.flatMap((p) => p.admissionPlugins ?? []),
   ]);
 
   for (const name of systemNamespaces) {
@@ -113,11 +152,18 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     tls: { cert: pki.serving.certPem, key: pki.serving.keyPem, ca: clientCa },
     bindAddress: flags.bindAddress,
     port,
-    resources: allResources,
+    resources: servedResources,
     stores,
-    authenticator: createUnionAuthenticator([createX509Authenticator()], createAnonymousAuthenticator()),
-    authorizer: createUnionAuthorizer([createSystemMastersAuthorizer()]),
+    authenticator: createUnionAuthenticator(
+      [createX509Authenticator(), ...parts.flatMap((p) => p.authenticators ?? [])],
+      flags.anonymousAuth === false ? undefined : createAnonymousAuthenticator(),
+    ),
+    authorizer,
     admission,
+    extraRoutes: Object.assign({}, ...parts.map((p) => p.extraRoutes ?? {})),
+    subresourceHandlers: Object.assign({}, ...parts.map((p) => p.subresourceHandlers ?? {})),
+    createHandlers: Object.assign({}, ...parts.map((p) => p.createHandlers ?? {})),
+    impersonate: parts.find((p) => p.impersonate)?.impersonate,
     version: serverVersion,
     openapi,
     minRequestTimeoutSeconds: Number(flags.minRequestTimeout) || 1800,
@@ -125,6 +171,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     log: (level, message, fields) => log[level](fields ?? {}, message),
   });
   const boundPort = await server.listen();
+  serverUrl = server.url;
 
   const finalizer = createNamespaceFinalizer({
     namespaces,
@@ -133,6 +180,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     log: (m, e) => log.warn({ err: e instanceof Error ? e.message : e }, m),
   });
   finalizer.start();
+  for (const part of parts) await part.start?.();
 
   // Compaction: every 5 minutes, discard history older than the revision seen 5 minutes before.
   let lastRevision = await backend.currentRevision();
@@ -165,6 +213,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     hard.unref();
     clearInterval(compactor);
     finalizer.stop();
+    for (const part of [...parts].reverse()) await part.stop?.();
     await server.close(7000);
     for (const s of stores) s.stop();
     await backend.close();

@@ -24,7 +24,7 @@ import { handleGet, handleList } from './handlers/read.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './handlers/write.js';
 import { handlePatch } from './handlers/patch.js';
 import { handleWatch } from './handlers/watch.js';
-import type { ApiContext, Scope } from './handlers/scope.js';
+import type { ApiContext, CreateScope, Scope } from './handlers/scope.js';
 import { createNonResourceRoutes, type NonResourceHandler } from './non-resource.js';
 import type { ApiMetrics, RequestLabels } from './metrics.js';
 
@@ -54,6 +54,18 @@ export interface ApiServerOptions {
   extraRoutes?: Record<string, NonResourceHandler>;
   /** Subresource handlers (e.g. serviceaccounts/token), keyed `group/resource/subresource`. */
   subresourceHandlers?: Record<string, (scope: Scope, body: Buffer) => Promise<void>>;
+  /**
+   * Handlers of create-only resources that have no Store (TokenReview, SelfSubjectReview, the
+   * access reviews), keyed `group/version/resource`. Called for POST after authorization, with
+   * the request body read (size-limited); they write the whole response.
+   */
+  createHandlers?: Record<string, (scope: CreateScope, body: Buffer) => Promise<void>>;
+  /**
+   * Impersonation (Impersonate-* headers): called after authentication with the authenticated
+   * user; returns the user the request acts as (the same user when there are no such headers),
+   * or throws a StatusError (403 when the impersonation is not allowed, 400 when malformed).
+   */
+  impersonate?: (req: IncomingMessage, user: UserInfo) => Promise<UserInfo> | UserInfo;
   openapi?: {
     v2Protobuf(): Uint8Array;
     v2Json(): string;
@@ -215,6 +227,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         }
         throw e;
       }
+      if (options.impersonate) user = await options.impersonate(req, user);
       const attrs: Attributes = {
         user,
         verb: info.isResourceRequest ? info.verb : (req.method ?? 'GET').toLowerCase(),
@@ -253,7 +266,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   async function serveResource(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
     const resource = findResource(info.apiGroup, info.apiVersion, info.resource);
     const store = resource && api.storeFor(resource.group, resource.version, resource.resource);
-    if (!resource || !store || (!resource.namespaced && info.namespace && info.resource !== 'namespaces')) {
+    const createHandler = resource && !store ? options.createHandlers?.[`${resource.group}/${resource.version}/${resource.resource}`] : undefined;
+    if (!resource || !(store || createHandler) || (!resource.namespaced && info.namespace && info.resource !== 'namespaces')) {
       throw notFoundPath();
     }
     if (resource.resource === 'namespaces') info.namespace = '';
@@ -261,6 +275,11 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const output = negotiateOutput(req.headers.accept);
     if (!output) {
       throw notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/json;as=Table;v=v1;g=meta.k8s.io');
+    }
+    if (createHandler || !store) {
+      if (info.subresource || info.name || info.verb !== 'create' || !createHandler) throw methodNotSupported(gr, info.verb || (req.method ?? '').toLowerCase());
+      const body = await readBody(req);
+      return createHandler({ req, res, info, query, user, resource, output, api, warnings: [] }, body);
     }
     const scope: Scope = { req, res, info, query, user, resource, store, output, api, warnings: [] };
     if (info.subresource) {

@@ -25,6 +25,15 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
+/**
+ * The command that runs `insignia`: the built dist/cli/main.js, or with INSIGNIA_E2E_SOURCE=1 the
+ * TypeScript sources through tsx (no build needed while developing; `npm test` uses dist).
+ */
+export function serverEntry(): string[] {
+  if (process.env.INSIGNIA_E2E_SOURCE === '1') return ['--import', 'tsx', join(projectRoot, 'src/cli/main.ts')];
+  return [join(projectRoot, 'dist/cli/main.js')];
+}
+
 export interface StartOptions {
   dataDir?: string;
   args?: string[];
@@ -33,11 +42,9 @@ export interface StartOptions {
 
 export async function startServer(opts: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'insignia-e2e-'));
-  const child = spawn(
-    process.execPath,
-    [join(projectRoot, 'dist/cli/main.js'), 'serve', '--data-dir', dataDir, '--secure-port', '0', ...(opts.args ?? [])],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [...serverEntry(), 'serve', '--data-dir', dataDir, '--secure-port', '0', ...(opts.args ?? [])], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

@@ -10,7 +10,7 @@ import { badRequest, invalid } from '../../api/status.js';
 import { parseBool } from '../../api/meta.js';
 import { decodeBody, parseJsonBody } from '../body.js';
 import { conformToSchema, type DefinitionLookup } from '../field-validation.js';
-import { asKubeObject, cannotHandle, fieldValidationOf, type Scope } from './scope.js';
+import { asKubeObject, cannotHandle, fieldValidationOf, type CreateScope, type Scope } from './scope.js';
 import { findDuplicateFields } from '../../api/schema/strict.js';
 
 let lookup: DefinitionLookup = () => undefined;
@@ -24,7 +24,7 @@ export function setDefinitionLookup(l: DefinitionLookup): void {
  * Applies field validation to an already-parsed object of `resource`; returns warnings.
  * Throws 400 for type errors, and for unknown/duplicate fields in Strict mode.
  */
-export function validateFields(scope: Scope, obj: unknown, resource: ResourceInfo, jsonText?: string, definition = resource.definition, kind = resource.kind): string[] {
+export function validateFields(scope: CreateScope, obj: unknown, resource: ResourceInfo, jsonText?: string, definition = resource.definition, kind = resource.kind): string[] {
   const mode = fieldValidationOf(scope.query);
   const r = conformToSchema(obj, definition, lookup, kind);
   if (r.typeError) throw badRequest(`${cannotHandle(resource)}: ${r.typeError}`);
@@ -39,7 +39,7 @@ export function validateFields(scope: Scope, obj: unknown, resource: ResourceInf
 }
 
 /** Decodes a create/update body for the scope's resource. */
-export function decodeObject(scope: Scope, body: Buffer): KubeObject {
+export function decodeObject(scope: CreateScope, body: Buffer): KubeObject {
   const { resource } = scope;
   const decoded = decodeBody(body, scope.req.headers['content-type'], cannotHandle(resource));
   const obj = asKubeObject(decoded.value, resource);

@@ -37,6 +37,9 @@ export interface Scope {
   warnings: string[];
 }
 
+/** What a create-only handler (TokenReview, access reviews) gets: a Scope without a Store. */
+export type CreateScope = Omit<Scope, 'store'>;
+
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 /** dryRun: only `All` is valid (kube: `Invalid dryRun value`). */
