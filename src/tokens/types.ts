@@ -56,7 +56,11 @@ export interface TokenVerifier {
    * with them. Synchronous and allocation-light (node:crypto); never performs I/O.
    * Throws TokenInvalidError; returns null when the token is not a ServiceAccount JWT at all
    * (not three dot-separated parts, or an issuer this server does not accept), so that another
-   * authenticator may try it.
+   * authenticator may try it. Precisely (verifier.ts): null wherever kube-apiserver's JWT
+   * authenticator abstains (starts with `{`, not three parts, payload not base64url JSON with an
+   * accepted string `iss`, or a JWS go-jose cannot parse: header not base64url JSON, `alg`/`kid`
+   * not strings, signature not base64url), and for tokens longer than MAX_TOKEN_LENGTH.
+   * `nowSeconds` may be fractional (Date.now() / 1000 compares exactly like upstream).
    */
   verify(token: string, nowSeconds: number): VerifiedToken | null;
 }

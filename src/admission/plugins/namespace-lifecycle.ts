@@ -1,11 +1,13 @@
 /**
  * NamespaceLifecycle admission (upstream plugin/pkg/admission/namespace/lifecycle): no creates in a
  * namespace that does not exist (404 `namespaces "x" not found`) or is terminating (403 with
- * cause NamespaceTerminating); the immortal namespaces cannot be deleted.
+ * cause NamespaceTerminating); the immortal namespaces cannot be deleted. Upstream runs it as the
+ * first mutating plugin, so the create checks run in the mutating phase too: a create in a missing
+ * namespace is refused before any other plugin (e.g. ServiceAccount's lookup) sees it.
  */
 import type { KubeObject } from '../../api/meta.js';
 import { failure, forbidden, notFound } from '../../api/status.js';
-import type { AdmissionPlugin } from '../types.js';
+import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
 
 export const immortalNamespaces = ['default', 'kube-system', 'kube-public'];
 
@@ -15,9 +17,31 @@ export interface NamespaceLookup {
 }
 
 export function createNamespaceLifecycle(lookup: NamespaceLookup): AdmissionPlugin {
+  const checkCreate = (a: AdmissionAttributes): void => {
+    if (!a.resource.namespaced || !a.namespace) return;
+    // Events and reviews may still be written while a namespace terminates, as upstream allows.
+    const ns = lookup.getNamespace(a.namespace);
+    if (!ns) throw notFound({ group: '', resource: 'namespaces' }, a.namespace);
+    const phase = (ns.status as { phase?: string } | undefined)?.phase;
+    if ((ns.metadata.deletionTimestamp || phase === 'Terminating') && a.resource.resource !== 'events') {
+      const gr = { group: a.resource.group, resource: a.resource.resource };
+      const message = `unable to create new content in namespace ${a.namespace} because it is being terminated`;
+      const name = a.object?.metadata.name ?? a.object?.metadata.generateName ?? '';
+      const qualified = gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
+      throw failure(403, 'Forbidden', `${qualified} "${name}" is forbidden: ${message}`, {
+        name,
+        group: gr.group || undefined,
+        kind: gr.resource,
+        causes: [{ reason: 'NamespaceTerminating', message, field: 'metadata.namespace' }],
+      });
+    }
+  };
   return {
     name: 'NamespaceLifecycle',
     handles: (a) => a.operation === 'CREATE' || (a.operation === 'DELETE' && a.resource.resource === 'namespaces' && !a.resource.group),
+    admit(a) {
+      if (a.operation === 'CREATE') checkCreate(a);
+    },
     validate(a) {
       if (a.operation === 'DELETE') {
         if (immortalNamespaces.includes(a.name)) {
@@ -25,23 +49,7 @@ export function createNamespaceLifecycle(lookup: NamespaceLookup): AdmissionPlug
         }
         return;
       }
-      if (!a.resource.namespaced || !a.namespace) return;
-      // Events and reviews may still be written while a namespace terminates, as upstream allows.
-      const ns = lookup.getNamespace(a.namespace);
-      if (!ns) throw notFound({ group: '', resource: 'namespaces' }, a.namespace);
-      const phase = (ns.status as { phase?: string } | undefined)?.phase;
-      if ((ns.metadata.deletionTimestamp || phase === 'Terminating') && a.resource.resource !== 'events') {
-        const gr = { group: a.resource.group, resource: a.resource.resource };
-        const message = `unable to create new content in namespace ${a.namespace} because it is being terminated`;
-        const name = a.object?.metadata.name ?? a.object?.metadata.generateName ?? '';
-        const qualified = gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
-        throw failure(403, 'Forbidden', `${qualified} "${name}" is forbidden: ${message}`, {
-          name,
-          group: gr.group || undefined,
-          kind: gr.resource,
-          causes: [{ reason: 'NamespaceTerminating', message, field: 'metadata.namespace' }],
-        });
-      }
+      checkCreate(a);
     },
   };
 }

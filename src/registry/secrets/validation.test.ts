@@ -115,6 +115,33 @@ describe('validateSecretUpdate', () => {
       ['immutable: Forbidden: field is immutable when `immutable` is set'],
     ],
     [
+      'service-account-token: the token controller fills data and the uid annotation',
+      secret(
+        { type: 'kubernetes.io/service-account-token', data: { token: b64('t'), 'ca.crt': b64('c'), namespace: b64('default') } },
+        { 'kubernetes.io/service-account.name': 'build-robot', 'kubernetes.io/service-account.uid': 'u' },
+      ),
+      secret({ type: 'kubernetes.io/service-account-token' }, { 'kubernetes.io/service-account.name': 'build-robot' }),
+      [],
+    ],
+    [
+      'service-account-token: the annotation may not be removed',
+      secret({ type: 'kubernetes.io/service-account-token' }),
+      secret({ type: 'kubernetes.io/service-account-token' }, { 'kubernetes.io/service-account.name': 'build-robot' }),
+      ['metadata.annotations[kubernetes.io/service-account.name]: Required value'],
+    ],
+    [
+      'service-account-token: the type may not change (e.g. a replace without `type`, defaulted to Opaque)',
+      secret({}, { 'kubernetes.io/service-account.name': 'build-robot' }),
+      secret({ type: 'kubernetes.io/service-account-token' }, { 'kubernetes.io/service-account.name': 'build-robot' }),
+      ['type: Invalid value: "Opaque": field is immutable'],
+    ],
+    [
+      'a secret may not become a service-account-token',
+      secret({ type: 'kubernetes.io/service-account-token' }, { 'kubernetes.io/service-account.name': 'build-robot' }),
+      old,
+      ['type: Invalid value: "kubernetes.io/service-account-token": field is immutable'],
+    ],
+    [
       'create rules apply to the new object',
       secret({ data: { 'a/b': b64('v') } }),
       old,
