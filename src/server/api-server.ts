@@ -192,7 +192,14 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const cert = peerCertificateOf(req.socket as TLSSocket);
     if (cert) creds.clientCertificate = cert;
     const auth = req.headers.authorization;
-    if (auth !== undefined) creds.authorization = auth;
+    if (auth !== undefined) {
+      // Node keeps only the first of several Authorization headers: several are refused (401),
+      // never resolved by picking one.
+      let seen = 0;
+      const raw = req.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === 13 && raw[i]!.toLowerCase() === 'authorization') seen++;
+      creds.authorization = seen > 1 ? '' : auth;
+    }
     return creds;
   }
 

@@ -11,8 +11,31 @@ export type { UserInfo };
 export interface Credentials {
   /** The verified client certificate chain's leaf subject, when the TLS peer presented one signed by a trusted CA. */
   clientCertificate?: { commonName: string; organizations: string[] };
-  /** Authorization header value, when present. */
+  /**
+   * Authorization header value, when present. The server sets it to '' when the request carried
+   * several Authorization headers (a presented but unusable credential: 401, never anonymous).
+   */
   authorization?: string;
+  /**
+   * The audiences the credential must be valid for (TokenReview's spec.audiences); absent means
+   * the API audiences. Token authenticators answer with the intersection in AuthResult.audiences.
+   */
+  audiences?: string[];
+}
+
+/**
+ * The bearer token of an Authorization header, parsed as upstream's bearertoken authenticator
+ * does: surrounding whitespace trimmed, split on single spaces into at most 3 parts, the scheme
+ * `Bearer` compared case-insensitively, the token is the second part (so `Bearer  t`, with two
+ * spaces, and `Bearer` alone have an empty token). Returns undefined when there is no usable
+ * bearer token.
+ */
+export function bearerTokenOf(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const parts = authorization.trim().split(' ');
+  if (parts.length < 2 || parts[0]!.toLowerCase() !== 'bearer') return undefined;
+  const token = parts[1]!;
+  return token.length ? token : undefined;
 }
 
 export interface AuthResult {
@@ -25,6 +48,11 @@ export class AuthenticationError extends Error {}
 
 export interface Authenticator {
   authenticate(creds: Credentials): Promise<AuthResult | null> | AuthResult | null;
+}
+
+/** An authenticator that answers synchronously (token authenticators reading in-memory state). */
+export interface SyncAuthenticator extends Authenticator {
+  authenticate(creds: Credentials): AuthResult | null;
 }
 
 export const allAuthenticated = 'system:authenticated';
