@@ -8,6 +8,9 @@
  *   2. LIST of 5,000 ServiceAccounts, p50/p99, against concatenating the same items' JSON.
  *      Goal: p50 under 15 ms.
  *   3. Idle RSS of the server process. Goal: under 80 MB.
+ *   4. Tokens (bench/tokens.ts): TokenReview hot and cold, TokenRequest bound to pods.
+ *   5. Authorization (bench/authz.ts): RBAC decisions/s against 1,000 roles and 5,000 bindings,
+ *      and the request and TokenReview paths through RBAC against system:masters.
  *
  * Nothing here asserts: it prints figures and ratios.
  */
@@ -18,6 +21,8 @@ import Database from 'better-sqlite3';
 import { startServer } from '../test/e2e/harness.js';
 import { clientFromKubeconfig } from '../test/e2e/client.js';
 import { connect, targetFromKubeconfig } from './load.js';
+import { runTokenBenchmarks } from './tokens.js';
+import { runAuthzBenchmarks } from './authz.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 
@@ -123,6 +128,8 @@ async function main(): Promise<void> {
     `LIST of ${items.length} ServiceAccounts (${(last.length / 1048576).toFixed(1)} MiB): p50 ${p50.toFixed(1)} ms, p99 ${pct(listTimes.slice(10), 99).toFixed(1)} ms (goal p50 < 15 ms); JSON concatenation of the same items: p50 ${pct(concatTimes, 50).toFixed(2)} ms; ratio ${(p50 / pct(concatTimes, 50)).toFixed(1)}x`,
   );
   console.log(`RSS after load: ${rssMb(server.child.pid!).toFixed(1)} MB`);
+  await runTokenBenchmarks(server, seconds);
+  await runAuthzBenchmarks(server, seconds);
   c.agent.destroy();
   await server.stop();
 }
