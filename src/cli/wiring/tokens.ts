@@ -24,10 +24,9 @@ import { createTokenCache, feedTokenCache } from '../../auth/authn/token-cache.j
 import { createTokenFileAuthenticator, parseTokenFile } from '../../auth/authn/token-file.js';
 import { reviewSelf, reviewToken } from '../../auth/authn/reviews.js';
 import type { Authenticator } from '../../auth/authn/types.js';
-import type { Authorizer } from '../../auth/authz/types.js';
 import { createTokenRequestREST } from '../../registry/serviceaccounts/token.js';
 import { createOnlyHandler } from '../../server/handlers/create-only.js';
-import { createOidcRoutes, jwksPath, openIdConfigurationPath } from '../../server/oidc.js';
+import { createOidcRoutes, jwksPath } from '../../server/oidc.js';
 import { boundTokenClaims } from '../../tokens/claims.js';
 import { algorithmsOf, discoveryIssuerError, jwksDocument, jwksUriError, openIdConfiguration } from '../../tokens/discovery.js';
 import { loadOrCreateSigningKey, loadPublicKeysFile, verificationKeysOf } from '../../tokens/keys.js';
@@ -86,30 +85,6 @@ const tokenRequestResource = (sa: ResourceInfo): ResourceInfo => ({
   kind: 'TokenRequest',
   definition: 'io.k8s.api.authentication.v1.TokenRequest',
 });
-
-/**
- * Until RBAC's bootstrap policy exists (issue 5 replaces this): every authenticated user may
- * create selfsubjectreviews (`system:basic-user`), and ServiceAccounts may read the two OIDC
- * discovery documents (`system:service-account-issuer-discovery`, bound to system:serviceaccounts).
- * It steps aside (no opinion) as soon as `rbacServed()` says RBAC is in the server, so that the
- * bootstrap policy, and an admin's changes to it, decide alone.
- */
-export function createInterimTokensAuthorizer(rbacServed: () => boolean = () => false): Authorizer {
-  let rbac: boolean | undefined;
-  return {
-    authorize(a) {
-      if ((rbac ??= rbacServed())) return { decision: 'no-opinion', reason: '' };
-      const groups = a.user.groups;
-      if (a.isResourceRequest && a.verb === 'create' && a.apiGroup === 'authentication.k8s.io' && a.resource === 'selfsubjectreviews' && !a.subresource) {
-        if (groups.includes('system:authenticated')) return { decision: 'allow', reason: '' };
-      }
-      if (!a.isResourceRequest && a.verb === 'get' && (a.path === openIdConfigurationPath || a.path === jwksPath)) {
-        if (groups.includes('system:serviceaccounts')) return { decision: 'allow', reason: '' };
-      }
-      return { decision: 'no-opinion', reason: '' };
-    },
-  };
-}
 
 export const tokensPart: PartModule = {
   addFlags: (cmd: Command) =>
@@ -230,7 +205,6 @@ export const tokensPart: PartModule = {
     return {
       authenticators,
       // ctx.stores grows as later parts are built; asked at the first request, when all are.
-      authorizers: [createInterimTokensAuthorizer(() => ctx.stores.some((st) => st.info.group === 'rbac.authorization.k8s.io'))],
       subresourceHandlers: {
         '/serviceaccounts/token': async (scope, body) => {
           const resource = tokenRequestResource(scope.resource);

@@ -12,10 +12,12 @@ v1.create_namespaced_service_account('default', {'metadata': {'name': 'py-sa'}})
 v1.patch_namespaced_service_account('py-sa', 'default', {'metadata': {'labels': {'a': 'b'}}})
 v1.patch_namespaced_service_account('py-sa', 'default', [{'op': 'add', 'path': '/metadata/labels/c', 'value': 'd'}])
 out['labels'] = v1.read_namespaced_service_account('py-sa', 'default').metadata.labels
-out['names'] = sorted(s.metadata.name for s in v1.list_namespaced_service_account('default').items)
+# The namespace's own "default" account (made by the ServiceAccounts controller) is not this script's.
+out['names'] = sorted(s.metadata.name for s in v1.list_namespaced_service_account('default').items if s.metadata.name != 'default')
 events = []
 for ev in watch.Watch().stream(v1.list_namespaced_service_account, 'default', timeout_seconds=2):
-    events.append([ev['type'], ev['object'].metadata.name])
+    if ev['object'].metadata.name != 'default':
+        events.append([ev['type'], ev['object'].metadata.name])
 out['watch'] = events
 out['deleted'] = v1.delete_namespaced_service_account('py-sa', 'default').metadata.name
 v1.create_namespaced_secret('default', {'metadata': {'name': 'py-secret'}, 'stringData': {'k': 'v'}})
