@@ -24,7 +24,6 @@ import { Store } from '../registry/store.js';
 import { configMapStrategy } from '../registry/configmaps/strategy.js';
 import { eventStrategy } from '../registry/events/strategy.js';
 import { namespaceStrategy } from '../registry/namespaces/strategy.js';
-import { createNamespaceFinalizer } from '../registry/namespaces/finalizer.js';
 import { nodeStrategy } from '../registry/nodes/strategy.js';
 import { podStrategy } from '../registry/pods/strategy.js';
 import { secretStrategy } from '../registry/secrets/strategy.js';
@@ -41,12 +40,13 @@ import { tokensPart } from './wiring/tokens.js';
 import { rbacPart } from './wiring/rbac.js';
 import { admissionPart } from './wiring/admission.js';
 import { controllersPart } from './wiring/controllers.js';
+import { legacyTokensPart } from './wiring/legacy-tokens.js';
 import type { Authorizer } from '../auth/authz/types.js';
 
 export type { ServeFlags };
 
 /** The parts of the server beyond the core, in build order (see wiring/part.ts). */
-export const serveParts: PartModule[] = [tokensPart, rbacPart, admissionPart, controllersPart];
+export const serveParts: PartModule[] = [tokensPart, rbacPart, admissionPart, controllersPart, legacyTokensPart];
 
 export const serverVersion: VersionInfo = {
   major: '1',
@@ -173,13 +173,6 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   const boundPort = await server.listen();
   serverUrl = server.url;
 
-  const finalizer = createNamespaceFinalizer({
-    namespaces,
-    namespaced: stores.filter((s) => s.info.namespaced),
-    user: systemUser,
-    log: (m, e) => log.warn({ err: e instanceof Error ? e.message : e }, m),
-  });
-  finalizer.start();
   for (const part of parts) await part.start?.();
 
   // Compaction: every 5 minutes, discard history older than the revision seen 5 minutes before.
@@ -212,7 +205,6 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     const hard = setTimeout(() => process.exit(0), 9500);
     hard.unref();
     clearInterval(compactor);
-    finalizer.stop();
     for (const part of [...parts].reverse()) await part.stop?.();
     await server.close(7000);
     for (const s of stores) s.stop();

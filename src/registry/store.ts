@@ -431,12 +431,14 @@ export class Store {
       checkPreconditions(this.groupResource, name, current, options);
       await ctx.admission?.validate(this.admissionAttrs('DELETE', '', namespace, name, current, current, ctx));
       const grace = this.strategy.gracePeriodSeconds?.(current, options.gracePeriodSeconds);
-      const finalizers = current.metadata.finalizers ?? [];
+      const finalizers = gcFinalizers(current.metadata.finalizers ?? [], options);
       const finalizing = finalizers.length > 0 || !!this.strategy.needsFinalization?.(current);
       const needsMark = (grace !== undefined && grace > 0) || finalizing;
       if (needsMark) {
         const obj = clone(current) as KubeObject;
         const meta = obj.metadata;
+        if (finalizers.length) meta.finalizers = finalizers;
+        else delete meta.finalizers;
         const now = this.now();
         if (grace !== undefined && grace > 0) {
           const existing = meta.deletionGracePeriodSeconds;
@@ -506,6 +508,23 @@ export class Store {
   ): AdmissionAttributes {
     return { operation, resource: this.info, subresource, namespace, name, object, oldObject, user: ctx.user, dryRun: ctx.dryRun };
   }
+}
+
+/**
+ * The finalizers a DELETE leaves on the object for the garbage collector (upstream
+ * deletionFinalizersForGarbageCollection): orphanDependents (true: `orphan`, false: neither)
+ * wins over propagationPolicy (Orphan: `orphan`, Foreground: `foregroundDeletion`, Background:
+ * neither); with neither option the object keeps what it has.
+ */
+function gcFinalizers(existing: string[], options: DeleteOptions): string[] {
+  const explicit = options.orphanDependents !== undefined || options.propagationPolicy !== undefined;
+  if (!explicit) return existing;
+  const orphan = options.orphanDependents ?? options.propagationPolicy === 'Orphan';
+  const foreground = options.orphanDependents === undefined && options.propagationPolicy === 'Foreground';
+  const out = existing.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
+  if (orphan) out.push('orphan');
+  if (foreground) out.push('foregroundDeletion');
+  return out;
 }
 
 function checkPreconditions(gr: { group: string; resource: string }, name: string, obj: KubeObject, options: DeleteOptions): void {

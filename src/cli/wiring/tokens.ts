@@ -31,6 +31,7 @@ import { boundTokenClaims } from '../../tokens/claims.js';
 import { algorithmsOf, discoveryIssuerError, jwksDocument, jwksUriError, openIdConfiguration } from '../../tokens/discovery.js';
 import { loadOrCreateSigningKey, loadPublicKeysFile, verificationKeysOf } from '../../tokens/keys.js';
 import { createTokenSigner } from '../../tokens/signer.js';
+import { legacyTokenUsage } from './legacy-tokens.js';
 import type { TokenVerifier } from '../../tokens/types.js';
 import { createTokenVerifier } from '../../tokens/verifier.js';
 import type { PartModule, ServeContext } from './part.js';
@@ -139,7 +140,6 @@ export const tokensPart: PartModule = {
     const secrets = ctx.store('secrets');
     const nodes = ctx.store('nodes');
     const cache = createTokenCache();
-    const lastUsedMarked = new Map<string, string>();
     const saAuthenticator = createServiceAccountAuthenticator({
       verifier: lazyVerifier,
       apiAudiences,
@@ -148,20 +148,9 @@ export const tokensPart: PartModule = {
       secrets,
       nodes,
       cache,
-      legacyTokenUsed(secret) {
-        // Upstream refreshes kubernetes.io/legacy-token-last-used (today's date) at most daily.
-        const today = new Date().toISOString().slice(0, 10);
-        const key = `${secret.metadata.namespace}/${secret.metadata.name}`;
-        if (secret.metadata.labels?.['kubernetes.io/legacy-token-last-used'] === today || lastUsedMarked.get(key) === today) return;
-        lastUsedMarked.set(key, today);
-        void secrets
-          .guaranteedUpdate(secret.metadata.namespace ?? '', secret.metadata.name ?? '', { user: ctx.systemUser, dryRun: false, fieldManager: 'kube-apiserver' }, (cur) => {
-            if (cur.metadata.uid !== secret.metadata.uid) return cur;
-            cur.metadata.labels = { ...(cur.metadata.labels ?? {}), 'kubernetes.io/legacy-token-last-used': today };
-            return cur;
-          })
-          .catch((e) => ctx.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'failed to label legacy service account token with last-used date'));
-      },
+      // Upstream's legacy validator labels the Secret kubernetes.io/legacy-token-last-used (at most daily).
+      legacyTokenUsed: (secret) =>
+        legacyTokenUsage.record(secret.metadata.namespace ?? '', secret.metadata.name ?? '', secret.metadata.labels, secret.metadata.uid),
     });
     const authenticators: Authenticator[] = [];
     if (f.tokenAuthFile) {

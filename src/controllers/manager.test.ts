@@ -1,0 +1,65 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRestClient } from '../client/rest-client.js';
+import { createFakeClock } from '../client/testing/fake-clock.js';
+import { createFakeTransport } from '../client/testing/fake-transport.js';
+import { createControllerManager, type ControllerIdentity } from './manager.js';
+import { activeNamespace, namespacesPath, nsPath } from './testing/setup.js';
+
+describe('controller manager', () => {
+  const all = ['serviceaccount-controller', 'root-ca-certificate-publisher-controller', 'namespace-controller', 'garbage-collector-controller'];
+  const cases: { controllers?: string[]; want: string[] }[] = [
+    { want: all },
+    { controllers: ['*'], want: all },
+    { controllers: ['*', '-garbage-collector-controller', '-namespace'], want: ['serviceaccount-controller', 'root-ca-certificate-publisher-controller'] },
+    { controllers: ['serviceaccount-controller'], want: ['serviceaccount-controller'] },
+    { controllers: ['nothing-known'], want: [] },
+  ];
+  for (const c of cases) {
+    it(`--controllers=${c.controllers?.join(',') ?? '(default)'}`, async () => {
+      const fake = createFakeTransport();
+      const users: string[] = [];
+      const manager = createControllerManager({
+        clientFor: (id: ControllerIdentity) => {
+          users.push(id.user);
+          return createRestClient(fake);
+        },
+        rootCa: 'ca',
+        controllers: c.controllers,
+        clock: createFakeClock(),
+      });
+      await manager.start();
+      assert.deepEqual(manager.names, c.want);
+      assert.equal(users[0], 'system:kube-controller-manager', 'informers run as the controller manager');
+      assert.equal(users.length, 1 + c.want.length, 'one client per controller identity');
+      await manager.stop();
+    });
+  }
+
+  it('runs the controllers with each its own identity', async () => {
+    const fake = createFakeTransport();
+    const clock = createFakeClock();
+    fake.seed(namespacesPath, activeNamespace('a'));
+    const users: string[] = [];
+    const manager = createControllerManager({
+      clientFor: (id) => {
+        users.push(id.user);
+        return createRestClient(fake);
+      },
+      rootCa: 'ca',
+      controllers: ['serviceaccount-controller', 'root-ca-certificate-publisher-controller'],
+      clock,
+    });
+    await manager.start();
+    await manager.synced();
+    await clock.advance(10);
+    assert.ok(fake.get(nsPath('a', 'serviceaccounts'), 'default'));
+    assert.deepEqual(fake.get(nsPath('a', 'configmaps'), 'kube-root-ca.crt')?.data, { 'ca.crt': 'ca' });
+    assert.deepEqual(users, [
+      'system:kube-controller-manager',
+      'system:serviceaccount:kube-system:service-account-controller',
+      'system:serviceaccount:kube-system:root-ca-cert-publisher',
+    ]);
+    await manager.stop();
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The controller manager: the controllers of this folder (ServiceAccounts, root CA publisher,
+ * namespace lifecycle, garbage collector), selected by a kube-controller-manager style
+ * `--controllers` list, sharing one set of informers. It knows nothing of where the server is:
+ * `clientFor` supplies a client acting as each identity (the server's loopback certificates when
+ * it runs inside `insignia serve`; a kubeconfig's credentials when it runs against a remote
+ * server, like kube-controller-manager without --use-service-account-credentials).
+ */
+import type { Clock } from '../client/clock.js';
+import { createEventRecorder, type EventRecorder } from '../client/events.js';
+import { createInformerFactory, type InformerFactory } from '../client/informer-factory.js';
+import type { RestClient } from '../client/rest-client.js';
+import { createGarbageCollector } from './garbage-collector.js';
+import { createNamespaceController } from './namespace-lifecycle.js';
+import { isControllerEnabled } from './options.js';
+import { createRootCaPublisher } from './root-ca-publisher.js';
+import type { Controller } from './runner.js';
+import { createServiceAccountsController } from './serviceaccounts.js';
+
+/** Who a controller acts as: its --controllers name (and older aliases) and its user. */
+export interface ControllerIdentity {
+  name: string;
+  aliases: string[];
+  /** Username (the CN of its client certificate). */
+  user: string;
+  groups: string[];
+}
+
+const saUser = (name: string) => `system:serviceaccount:kube-system:${name}`;
+const saGroups = ['system:serviceaccounts', 'system:serviceaccounts:kube-system'];
+
+/** Upstream's controller names and the kube-system ServiceAccounts they run as. */
+export const controllerIdentities = {
+  /** The shared informers: the controller manager's own identity. */
+  informers: { name: 'shared-informers', aliases: [], user: 'system:kube-controller-manager', groups: [] },
+  serviceAccounts: { name: 'serviceaccount-controller', aliases: ['serviceaccount'], user: saUser('service-account-controller'), groups: saGroups },
+  rootCa: { name: 'root-ca-certificate-publisher-controller', aliases: ['root-ca-cert-publisher'], user: saUser('root-ca-cert-publisher'), groups: saGroups },
+  namespace: { name: 'namespace-controller', aliases: ['namespace'], user: saUser('namespace-controller'), groups: saGroups },
+  garbageCollector: { name: 'garbage-collector-controller', aliases: ['garbagecollector'], user: saUser('generic-garbage-collector'), groups: saGroups },
+} satisfies Record<string, ControllerIdentity>;
+
+export interface ControllerManagerOptions {
+  clientFor(id: ControllerIdentity): Promise<RestClient> | RestClient;
+  /** The root CA bundle (PEM) kube-root-ca.crt publishes. */
+  rootCa: string;
+  /** The --controllers list (default ['*']). */
+  controllers?: string[];
+  clock?: Clock;
+  log?: (component: string, message: string, err?: unknown) => void;
+  /** Called once a controller's caches have synced and its workers run. */
+  started?: (name: string) => void;
+}
+
+export interface ControllerManager {
+  /** Builds the enabled controllers and starts them; resolves before their caches sync. */
+  start(): Promise<void>;
+  /** Resolves once every enabled controller has started. */
+  synced(): Promise<void>;
+  stop(): Promise<void>;
+  /** Names of the enabled controllers. */
+  readonly names: string[];
+}
+
+export function createControllerManager(o: ControllerManagerOptions): ControllerManager {
+  const list = o.controllers?.length ? o.controllers : ['*'];
+  const enabled = (id: ControllerIdentity) => isControllerEnabled(id.name, list, id.aliases);
+  const log = (component: string) => (message: string, err?: unknown) => o.log?.(component, message, err);
+  const controllers: Controller[] = [];
+  const recorders: EventRecorder[] = [];
+  const starts: Promise<void>[] = [];
+  let informers: InformerFactory | undefined;
+
+  async function build(id: ControllerIdentity, make: (client: RestClient, recorder: EventRecorder, informers: InformerFactory) => Controller): Promise<void> {
+    if (!enabled(id)) return;
+    const client = await o.clientFor(id);
+    const recorder = createEventRecorder({ client, component: id.name, clock: o.clock, log: log(id.name) });
+    recorders.push(recorder);
+    controllers.push(make(client, recorder, informers!));
+  }
+
+  return {
+    get names() {
+      return controllers.map((c) => c.name);
+    },
+    async start() {
+      informers = createInformerFactory({ client: await o.clientFor(controllerIdentities.informers), clock: o.clock, log: log('informers') });
+      const clock = o.clock;
+      await build(controllerIdentities.serviceAccounts, (client, recorder, informers) =>
+        createServiceAccountsController({ informers, client, recorder, clock, log: log('serviceaccount-controller') }));
+      await build(controllerIdentities.rootCa, (client, recorder, informers) =>
+        createRootCaPublisher({ informers, client, recorder, clock, rootCa: o.rootCa, log: log('root-ca-cert-publisher') }));
+      await build(controllerIdentities.namespace, (client, recorder, informers) =>
+        createNamespaceController({ informers, client, recorder, clock, log: log('namespace-controller') }));
+      await build(controllerIdentities.garbageCollector, (client, recorder, informers) =>
+        createGarbageCollector({ informers, client, recorder, clock, log: log('garbage-collector') }));
+      informers.start();
+      for (const c of controllers) {
+        starts.push(
+          c.start().then(
+            () => o.started?.(c.name),
+            (e) => o.log?.(c.name, 'controller failed to start', e),
+          ),
+        );
+      }
+    },
+    async synced() {
+      await Promise.all(starts);
+    },
+    async stop() {
+      await Promise.all(controllers.map((c) => c.stop().catch(() => undefined)));
+      informers?.stop();
+      await Promise.all(recorders.map((r) => r.flush()));
+    },
+  };
+}
