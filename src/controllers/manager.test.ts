@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createInformerFactory } from '../client/informer-factory.js';
 import { createRestClient } from '../client/rest-client.js';
 import { createFakeClock } from '../client/testing/fake-clock.js';
 import { createFakeTransport } from '../client/testing/fake-transport.js';
@@ -61,5 +62,34 @@ describe('controller manager', () => {
       'system:serviceaccount:kube-system:root-ca-cert-publisher',
     ]);
     await manager.stop();
+  });
+
+  it('uses shared informers given by the caller, starting them and leaving them running', async () => {
+    const fake = createFakeTransport();
+    const clock = createFakeClock();
+    fake.seed(namespacesPath, activeNamespace('a'));
+    const informers = createInformerFactory({ client: createRestClient(fake), clock });
+    const users: string[] = [];
+    const manager = createControllerManager({
+      clientFor: (id) => {
+        users.push(id.user);
+        return createRestClient(fake);
+      },
+      informers,
+      rootCa: 'ca',
+      controllers: ['serviceaccount-controller'],
+      clock,
+    });
+    await manager.start();
+    await manager.synced();
+    await clock.advance(10);
+    assert.ok(fake.get(nsPath('a', 'serviceaccounts'), 'default'), 'the controller ran on the shared informers');
+    assert.deepEqual(users, ['system:serviceaccount:kube-system:service-account-controller'], 'no informer client of its own');
+    await manager.stop();
+    const namespaces = informers.informer({ group: '', version: 'v1', resource: 'namespaces' });
+    fake.seed(namespacesPath, activeNamespace('b'));
+    await clock.advance(10);
+    assert.ok(namespaces.lister.get('', 'b'), 'the shared informers still run after the manager stopped');
+    informers.stop();
   });
 });

@@ -41,6 +41,12 @@ export const controllerIdentities = {
 
 export interface ControllerManagerOptions {
   clientFor(id: ControllerIdentity): Promise<RestClient> | RestClient;
+  /**
+   * Shared informers owned by the caller, which other controllers of the process may use too:
+   * started by `start`, never stopped here. Absent: the manager makes its own (as
+   * controllerIdentities.informers) and stops them in `stop`.
+   */
+  informers?: InformerFactory;
   /** The root CA bundle (PEM) kube-root-ca.crt publishes. */
   rootCa: string;
   /** The --controllers list (default ['*']). */
@@ -83,7 +89,7 @@ export function createControllerManager(o: ControllerManagerOptions): Controller
       return controllers.map((c) => c.name);
     },
     async start() {
-      informers = createInformerFactory({ client: await o.clientFor(controllerIdentities.informers), clock: o.clock, log: log('informers') });
+      informers = o.informers ?? createInformerFactory({ client: await o.clientFor(controllerIdentities.informers), clock: o.clock, log: log('informers') });
       const clock = o.clock;
       await build(controllerIdentities.serviceAccounts, (client, recorder, informers) =>
         createServiceAccountsController({ informers, client, recorder, clock, log: log('serviceaccount-controller') }));
@@ -108,7 +114,7 @@ export function createControllerManager(o: ControllerManagerOptions): Controller
     },
     async stop() {
       await Promise.all(controllers.map((c) => c.stop().catch(() => undefined)));
-      informers?.stop();
+      if (!o.informers) informers?.stop();
       await Promise.all(recorders.map((r) => r.flush()));
     },
   };

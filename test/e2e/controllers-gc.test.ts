@@ -26,6 +26,10 @@ async function getJson(k: Kubectl, args: string[]): Promise<any | undefined> {
   return r.code === 0 ? JSON.parse(r.stdout) : undefined;
 }
 
+/** Server log lines where RBAC refused a controller identity (its warnings quote the 403). */
+const controllerDenials = (log: string) =>
+  log.split('\n').filter((l) => /User \\?"(system:serviceaccount:kube-system:[\w-]+|system:kube-controller-manager)\\?" cannot /.test(l));
+
 describe('garbage collector with kubectl 1.32', () => {
   const t = useServerAndKubectl('1.32', { before, after });
 
@@ -106,5 +110,9 @@ describe('garbage collector with kubectl 1.32', () => {
     assert.equal(events[0].type, 'Warning');
     assert.equal(events[0].source.component, 'garbage-collector-controller');
     assert.equal(events[0].message, `ownerRef [v1/ConfigMap, namespace: , name: ns-owner, uid: ${uid}] does not exist in namespace ""`);
+  });
+
+  it('RBAC refused no controller request', () => {
+    assert.deepEqual(controllerDenials(t.server.output()), []);
   });
 });

@@ -5,10 +5,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectOk, kubectl, readKubeconfigCa, startServer, useServerAndKubectl, type Kubectl } from './harness.js';
+import { issueCertificate } from '../../src/auth/pki.js';
 import { createHttpsTransport } from '../../src/client/https-transport.js';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { createRestClient } from '../../src/client/rest-client.js';
@@ -36,6 +38,23 @@ async function getJson(k: Kubectl, args: string[]): Promise<any | undefined> {
   const r = await k(['get', ...args, '-o', 'json']);
   return r.code === 0 ? JSON.parse(r.stdout) : undefined;
 }
+
+/** Server log lines where RBAC refused a controller identity (its warnings quote the 403). */
+const controllerDenials = (log: string) =>
+  log.split('\n').filter((l) => /User \\?"(system:serviceaccount:kube-system:[\w-]+|system:kube-controller-manager)\\?" cannot /.test(l));
+
+/** Subject groups (O) of every controller certificate under DATA/pki/controllers, by file. */
+function controllerCertificateGroups(dataDir: string): Record<string, string[]> {
+  const dir = join(dataDir, 'pki', 'controllers');
+  const out: Record<string, string[]> = {};
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.crt')).sort()) {
+    const subject = new X509Certificate(readFileSync(join(dir, f), 'utf8')).subject.split('\n');
+    out[f] = subject.filter((l) => l.startsWith('O=')).map((l) => l.slice(2));
+  }
+  return out;
+}
+
+const saGroups = ['system:serviceaccounts', 'system:serviceaccounts:kube-system'];
 
 describe('controllers with kubectl 1.32', () => {
   const t = useServerAndKubectl('1.32', { before, after });
@@ -126,6 +145,19 @@ describe('controllers with kubectl 1.32', () => {
     ok(await t.k(['patch', 'configmap', 'blocked', '-n', 'stuck', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']), 'release');
     await eventually('namespace gone', async () => ((await t.k(['get', 'namespace', 'stuck'])).code === 1 ? true : undefined), 60_000);
   });
+
+  it('runs every controller as its own identity, without system:masters, and RBAC refused none of them', async () => {
+    assert.deepEqual(controllerCertificateGroups(t.server.dataDir), {
+      'generic-garbage-collector.crt': saGroups,
+      'legacy-service-account-token-cleaner.crt': saGroups,
+      'namespace-controller.crt': saGroups,
+      'root-ca-cert-publisher.crt': saGroups,
+      'service-account-controller.crt': saGroups,
+      'system_apiserver.crt': ['system:masters'],
+      'system_kube-controller-manager.crt': [],
+    });
+    assert.deepEqual(controllerDenials(t.server.output()), []);
+  });
 });
 
 describe('controllers after a restart', () => {
@@ -150,8 +182,17 @@ describe('controllers after a restart', () => {
       ok(await k(['delete', 'configmap', 'fg-owner', '--cascade=foreground', '--wait=false']), 'delete owner');
       await eventually('dependent marked', async () => (JSON.parse((await k(['get', 'secret', 'fg-dep', '-o', 'json'])).stdout || '{}').metadata?.deletionTimestamp ? true : undefined));
       assert.equal(await first.stop(), 0);
+      // Certificates of earlier versions carried O=system:masters: the restart re-issues them.
+      const ca = { certPem: readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8'), keyPem: readFileSync(join(dataDir, 'pki', 'ca.key'), 'utf8') };
+      for (const name of ['namespace-controller', 'generic-garbage-collector']) {
+        const stale = await issueCertificate(ca, { commonName: `system:serviceaccount:kube-system:${name}`, organizations: [...saGroups, 'system:masters'], usage: 'client' });
+        writeFileSync(join(dataDir, 'pki', 'controllers', `${name}.crt`), stale.certPem);
+        writeFileSync(join(dataDir, 'pki', 'controllers', `${name}.key`), stale.keyPem);
+      }
 
       const second = await startServer({ dataDir });
+      const groups = controllerCertificateGroups(dataDir);
+      assert.deepEqual([groups['namespace-controller.crt'], groups['generic-garbage-collector.crt']], [saGroups, saGroups]);
       const k2 = kubectl(second.kubeconfig, '1.32');
       assert.match(ok(await k2(['get', 'namespace', 'halfway']), 'get ns'), /Terminating/);
       ok(await k2(['patch', 'configmap', 'blocked', '-n', 'halfway', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']), 'release');
@@ -159,6 +200,7 @@ describe('controllers after a restart', () => {
       assert.ok(JSON.parse(ok(await k2(['get', 'configmap', 'fg-owner', '-o', 'json']), 'owner still held')).metadata.deletionTimestamp);
       ok(await k2(['patch', 'secret', 'fg-dep', '--type=merge', '-p', '{"metadata":{"finalizers":null}}']), 'release dependent');
       await eventually('owner gone', async () => ((await k2(['get', 'configmap', 'fg-owner'])).code === 1 ? true : undefined));
+      assert.deepEqual(controllerDenials(second.output()), []);
       assert.equal(await second.stop(), 0);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -39,6 +39,10 @@ async function getJson(k: Kubectl, args: string[]): Promise<any | undefined> {
   return r.code === 0 ? JSON.parse(r.stdout) : undefined;
 }
 
+/** Server log lines where RBAC refused a controller identity (its warnings quote the 403). */
+const controllerDenials = (log: string) =>
+  log.split('\n').filter((l) => /User \\?"(system:serviceaccount:kube-system:[\w-]+|system:kube-controller-manager)\\?" cannot /.test(l));
+
 const decode = (b64: string | undefined) => Buffer.from(b64 ?? '', 'base64').toString('utf8');
 const today = () => new Date().toISOString().slice(0, 10);
 
@@ -135,6 +139,10 @@ describe('legacy token Secrets with kubectl 1.32', () => {
     assert.notEqual(r.code, 0);
     assert.equal(r.stderr.trim(), 'The Secret "no-annotation" is invalid: metadata.annotations[kubernetes.io/service-account.name]: Required value');
   });
+
+  it('RBAC refused no controller request', () => {
+    assert.deepEqual(controllerDenials(t.server.output()), []);
+  });
 });
 
 const legacyMode = ['--feature-gates', 'LegacyServiceAccountTokenNoAutoGeneration=false'];
@@ -170,6 +178,10 @@ describe('legacy mode (LegacyServiceAccountTokenNoAutoGeneration=false) with kub
     assert.deepEqual(sa.secrets, [{ name: second }]);
     const names = (await getJson(t.k, ['secrets'])).items.map((s: any) => s.metadata.name).filter((n: string) => generatedName('robot').test(n));
     assert.deepEqual(names, [second]);
+  });
+
+  it('RBAC refused no controller request', () => {
+    assert.deepEqual(controllerDenials(t.server.output()), []);
   });
 });
 

@@ -2,7 +2,9 @@
  * The bootstrap RBAC policy (upstream plugin/pkg/auth/authorizer/rbac/bootstrappolicy, 1.32):
  * policy.go's cluster roles and bindings that concern this subsystem, and controller_policy.go /
  * namespace_policy.go's roles of the controllers we run (system:controller:<name>, bound to the
- * ServiceAccount kube-system/<name>). Every object carries the label
+ * ServiceAccount kube-system/<name>), which the in-process controllers run as (nothing else: no
+ * system:masters). Where our controllers do more than upstream's, the role grants it with a
+ * comment saying so. Every object carries the label
  * kubernetes.io/bootstrapping=rbac-defaults and the annotation
  * rbac.authorization.kubernetes.io/autoupdate=true. Rules are sorted as upstream's builder sorts.
  */
@@ -82,12 +84,18 @@ export const controllerRules: Record<string, PolicyRule[]> = {
     rule(['get', 'list', 'watch', 'delete'], [legacy], ['namespaces']),
     rule(['update'], [legacy], ['namespaces/finalize', 'namespaces/status']),
     rule(['get', 'list', 'delete', 'deletecollection'], ['*'], ['*']),
+    // Insignia deviation: our namespace controller records a Warning Event
+    // (NamespaceDeletionFailed) when a deletion step fails; upstream's records none.
+    eventsRule(),
   ],
   'service-account-controller': [rule(['create'], [legacy], ['serviceaccounts']), eventsRule()],
   'root-ca-cert-publisher': [rule(['create', 'update'], [legacy], ['configmaps']), eventsRule()],
   'legacy-service-account-token-cleaner': [
     rule(['get'], [legacy], ['configmaps'], [legacyTokenTrackingConfigMap]),
     rule(['patch', 'delete'], [legacy], ['secrets']),
+    // Insignia deviation: our cleaner records Events (LegacyTokenInvalidated, LegacyTokenDeleted)
+    // on the Secrets it changes; upstream's records none.
+    eventsRule(),
   ],
 };
 
