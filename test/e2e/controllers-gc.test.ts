@@ -7,28 +7,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expectOk, useServerAndKubectl, type Kubectl } from './harness.js';
+import { expectOk, useServerAndKubectl } from './harness.js';
+import { eventually, getJson, controllerDenials } from './support.js';
 
 const ok = expectOk;
-
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function getJson(k: Kubectl, args: string[]): Promise<any | undefined> {
-  const r = await k(['get', ...args, '-o', 'json']);
-  return r.code === 0 ? JSON.parse(r.stdout) : undefined;
-}
-
-/** Server log lines where RBAC refused a controller identity (its warnings quote the 403). */
-const controllerDenials = (log: string) =>
-  log.split('\n').filter((l) => /User \\?"(system:serviceaccount:kube-system:[\w-]+|system:kube-controller-manager)\\?" cannot /.test(l));
 
 describe('garbage collector with kubectl 1.32', () => {
   const t = useServerAndKubectl('1.32', { before, after });

@@ -9,7 +9,8 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectOk, kubectl, readKubeconfigCa, startServer, useServerAndKubectl, type Kubectl } from './harness.js';
+import { expectOk, kubectl, readKubeconfigCa, startServer, useServerAndKubectl } from './harness.js';
+import { eventually, getJson, controllerDenials } from './support.js';
 import { issueCertificate } from '../../src/auth/pki.js';
 import { createHttpsTransport } from '../../src/client/https-transport.js';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
@@ -17,31 +18,6 @@ import { createRestClient } from '../../src/client/rest-client.js';
 import { createControllerManager } from '../../src/controllers/manager.js';
 
 const ok = expectOk;
-
-/** Polls `check` every 200 ms until it returns a value other than undefined (fails after `ms`). */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function getJson(k: Kubectl, args: string[]): Promise<any | undefined> {
-  const r = await k(['get', ...args, '-o', 'json']);
-  return r.code === 0 ? JSON.parse(r.stdout) : undefined;
-}
-
-/** Server log lines where RBAC refused a controller identity (its warnings quote the 403). */
-const controllerDenials = (log: string) =>
-  log.split('\n').filter((l) => /User \\?"(system:serviceaccount:kube-system:[\w-]+|system:kube-controller-manager)\\?" cannot /.test(l));
 
 /** Subject groups (O) of every controller certificate under DATA/pki/controllers, by file. */
 function controllerCertificateGroups(dataDir: string): Record<string, string[]> {

@@ -12,36 +12,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectOk, kubectl, readKubeconfigCa, startServer, useServerAndKubectl, type Kubectl, type ServerProcess } from './harness.js';
+import { expectOk, kubectl, readKubeconfigCa, startServer, useServerAndKubectl, type ServerProcess } from './harness.js';
+import { eventually, getJson, controllerDenials } from './support.js';
 
 const ok = expectOk;
 const work = mkdtempSync(join(tmpdir(), 'insignia-legacy-tokens-'));
 after(() => rmSync(work, { recursive: true, force: true }));
-
-/** Polls `check` every 200 ms until it returns a value other than undefined (fails after `ms`). */
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-async function getJson(k: Kubectl, args: string[]): Promise<any | undefined> {
-  const r = await k(['get', ...args, '-o', 'json']);
-  return r.code === 0 ? JSON.parse(r.stdout) : undefined;
-}
-
-/** Server log lines where RBAC refused a controller identity (its warnings quote the 403). */
-const controllerDenials = (log: string) =>
-  log.split('\n').filter((l) => /User \\?"(system:serviceaccount:kube-system:[\w-]+|system:kube-controller-manager)\\?" cannot /.test(l));
 
 const decode = (b64: string | undefined) => Buffer.from(b64 ?? '', 'base64').toString('utf8');
 const today = () => new Date().toISOString().slice(0, 10);

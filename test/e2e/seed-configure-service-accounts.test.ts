@@ -12,6 +12,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { expectOk, useServerAndKubectl } from './harness.js';
+import { eventually } from './support.js';
 import { clientFromKubeconfig } from './client.js';
 
 const ok = expectOk;
@@ -20,17 +21,6 @@ function claimsOf(token: string): Record<string, unknown> {
   const parts = token.trim().split('.');
   assert.equal(parts.length, 3, 'a compact JWS');
   return JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
-/** Retries `probe` until it returns a value (the controllers work asynchronously), for at most 20 s. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + 20_000;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('seed: Configure Service Accounts for Pods (kubectl 1.32)', () => {

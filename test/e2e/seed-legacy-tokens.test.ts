@@ -10,18 +10,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { expectOk, useServerAndKubectl } from './harness.js';
+import { eventually } from './support.js';
 
 const ok = expectOk;
-
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + 20_000;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 interface Sa {
   metadata: { name: string; uid: string };
