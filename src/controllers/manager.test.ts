@@ -8,12 +8,14 @@ import { createControllerManager, type ControllerIdentity } from './manager.js';
 import { activeNamespace, namespacesPath, nsPath } from './testing/setup.js';
 
 describe('controller manager', () => {
-  const all = ['serviceaccount-controller', 'root-ca-certificate-publisher-controller', 'namespace-controller', 'garbage-collector-controller'];
+  const all = ['serviceaccount-controller', 'root-ca-certificate-publisher-controller', 'namespace-controller', 'garbage-collector-controller', 'clusterrole-aggregation-controller'];
   const cases: { controllers?: string[]; want: string[] }[] = [
     { want: all },
     { controllers: ['*'], want: all },
-    { controllers: ['*', '-garbage-collector-controller', '-namespace'], want: ['serviceaccount-controller', 'root-ca-certificate-publisher-controller'] },
+    { controllers: ['*', '-garbage-collector-controller', '-namespace'], want: ['serviceaccount-controller', 'root-ca-certificate-publisher-controller', 'clusterrole-aggregation-controller'] },
     { controllers: ['serviceaccount-controller'], want: ['serviceaccount-controller'] },
+    { controllers: ['*', '-clusterrole-aggregation'], want: all.filter((n) => n !== 'clusterrole-aggregation-controller') },
+    { controllers: ['clusterrole-aggregation'], want: ['clusterrole-aggregation-controller'] },
     { controllers: ['nothing-known'], want: [] },
   ];
   for (const c of cases) {

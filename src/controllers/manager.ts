@@ -1,7 +1,7 @@
 /**
  * The controller manager: the controllers of this folder (ServiceAccounts, root CA publisher,
- * namespace lifecycle, garbage collector), selected by a kube-controller-manager style
- * `--controllers` list, sharing one set of informers. It knows nothing of where the server is:
+ * namespace lifecycle, garbage collector, ClusterRole aggregation), selected by a
+ * kube-controller-manager style `--controllers` list, sharing one set of informers. It knows nothing of where the server is:
  * `clientFor` supplies a client acting as each identity (the server's loopback certificates when
  * it runs inside `insignia serve`; a kubeconfig's credentials when it runs against a remote
  * server, like kube-controller-manager without --use-service-account-credentials).
@@ -10,6 +10,7 @@ import type { Clock } from '../client/clock.js';
 import { createEventRecorder, type EventRecorder } from '../client/events.js';
 import { createInformerFactory, type InformerFactory } from '../client/informer-factory.js';
 import type { RestClient } from '../client/rest-client.js';
+import { createClusterRoleAggregationController } from './clusterrole-aggregation.js';
 import { createGarbageCollector } from './garbage-collector.js';
 import { createNamespaceController } from './namespace-lifecycle.js';
 import { isControllerEnabled } from './options.js';
@@ -37,6 +38,12 @@ export const controllerIdentities = {
   rootCa: { name: 'root-ca-certificate-publisher-controller', aliases: ['root-ca-cert-publisher'], user: saUser('root-ca-cert-publisher'), groups: saGroups },
   namespace: { name: 'namespace-controller', aliases: ['namespace'], user: saUser('namespace-controller'), groups: saGroups },
   garbageCollector: { name: 'garbage-collector-controller', aliases: ['garbagecollector'], user: saUser('generic-garbage-collector'), groups: saGroups },
+  clusterRoleAggregation: {
+    name: 'clusterrole-aggregation-controller',
+    aliases: ['clusterrole-aggregation'],
+    user: saUser('clusterrole-aggregation-controller'),
+    groups: saGroups,
+  },
 } satisfies Record<string, ControllerIdentity>;
 
 export interface ControllerManagerOptions {
@@ -99,6 +106,8 @@ export function createControllerManager(o: ControllerManagerOptions): Controller
         createNamespaceController({ informers, client, recorder, clock, log: log('namespace-controller') }));
       await build(controllerIdentities.garbageCollector, (client, recorder, informers) =>
         createGarbageCollector({ informers, client, recorder, clock, log: log('garbage-collector') }));
+      await build(controllerIdentities.clusterRoleAggregation, (client, _recorder, informers) =>
+        createClusterRoleAggregationController({ informers, client, clock, log: log('clusterrole-aggregation-controller') }));
       informers.start();
       for (const c of controllers) {
         starts.push(

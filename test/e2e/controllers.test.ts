@@ -124,6 +124,7 @@ describe('controllers with kubectl 1.32', () => {
 
   it('runs every controller as its own identity, without system:masters, and RBAC refused none of them', async () => {
     assert.deepEqual(controllerCertificateGroups(t.server.dataDir), {
+      'clusterrole-aggregation-controller.crt': saGroups,
       'generic-garbage-collector.crt': saGroups,
       'legacy-service-account-token-cleaner.crt': saGroups,
       'namespace-controller.crt': saGroups,

@@ -14,6 +14,7 @@ import { issueCertificate } from '../../src/auth/pki.js';
 import { renderKubeconfig } from '../../src/cli/kubeconfig.js';
 import { clientFromKubeconfig } from './client.js';
 import { expectOk, kubectl, readKubeconfigCa, useServerAndKubectl, type Kubectl } from './harness.js';
+import { eventually, getJson } from './support.js';
 
 const ok = expectOk;
 
@@ -32,6 +33,19 @@ describe('RBAC with kubectl 1.32', () => {
     writeFileSync(path, renderKubeconfig({ server: t.server.url, caPem: readKubeconfigCa(t.server.kubeconfig), clientCertPem: cert.certPem, clientKeyPem: cert.keyPem }));
     return (users[key] = kubectl(path, '1.32'));
   }
+
+  it('has admin, edit and view aggregated as soon as the server is ready', async () => {
+    // The first request after readiness: the system:aggregate-to-* rules are already there.
+    const [view, edit, admin] = await Promise.all(['view', 'edit', 'admin'].map((r) => getJson(t.k, ['clusterrole', r, '--show-managed-fields'])));
+    const grants = (role: any, verb: string, resource: string) => role.rules.some((r: any) => r.resources?.includes(resource) && r.verbs.includes(verb));
+    assert.ok(grants(view, 'list', 'pods') && !grants(view, 'create', 'pods'), 'view: system:aggregate-to-view');
+    assert.ok(grants(edit, 'create', 'pods') && grants(edit, 'list', 'pods'), 'edit: system:aggregate-to-edit and view');
+    assert.ok(grants(admin, 'create', 'rolebindings') && grants(admin, 'create', 'pods') && grants(admin, 'list', 'pods'), 'admin: system:aggregate-to-admin, edit and view');
+    // Written by the aggregation controller's server-side apply, as upstream's.
+    for (const role of [view, edit, admin]) {
+      assert.ok(role.metadata.managedFields.some((m: any) => m.manager === 'clusterrole-aggregation-controller' && m.operation === 'Apply'), JSON.stringify(role.metadata.managedFields));
+    }
+  });
 
   it('runs the commands of the issue', async () => {
     ok(await t.k(['create', 'namespace', 'dev']), 'create ns');
@@ -197,14 +211,15 @@ describe('RBAC with kubectl 1.32', () => {
     ok(await t.k(['create', 'clusterrole', 'node-viewer', '--verb=get,list', '--resource=nodes']), 'create');
     ok(await t.k(['label', 'clusterrole', 'node-viewer', 'rbac.authorization.k8s.io/aggregate-to-view=true']), 'label');
     for (const role of ['view', 'edit', 'admin']) {
-      let found = false;
-      for (let i = 0; i < 50 && !found; i++) {
-        found = ok(await t.k(['get', 'clusterrole', role, '-o', 'json']), 'get').includes('"nodes"');
-        if (!found) await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.ok(found, `${role} aggregates node-viewer`);
+      await eventually(`${role} aggregates node-viewer`, async () => (ok(await t.k(['get', 'clusterrole', role, '-o', 'yaml']), 'get').includes('- nodes') ? true : undefined), 10_000);
     }
     assert.equal(ok(await t.k(['auth', 'can-i', 'list', 'nodes', '-n', 'dev', '--as=alice']), 'can-i').trim(), 'yes');
+    // Unlabelled, it leaves them again.
+    ok(await t.k(['label', 'clusterrole', 'node-viewer', 'rbac.authorization.k8s.io/aggregate-to-view-']), 'unlabel');
+    for (const role of ['view', 'edit', 'admin']) {
+      await eventually(`${role} drops node-viewer`, async () => (ok(await t.k(['get', 'clusterrole', role, '-o', 'yaml']), 'get').includes('- nodes') ? undefined : true), 10_000);
+    }
+    assert.equal((await t.k(['auth', 'can-i', 'list', 'nodes', '-n', 'dev', '--as=alice'])).stdout.trim(), 'no');
   });
 
   it('gives our controllers least privilege under their own identities', async () => {
@@ -216,6 +231,10 @@ describe('RBAC with kubectl 1.32', () => {
     assert.equal(await can('system:serviceaccount:kube-system:root-ca-cert-publisher', 'get', 'secrets', '-n', 'dev'), 'no');
     assert.equal(await can('system:serviceaccount:kube-system:namespace-controller', 'update', 'namespaces', '--subresource=finalize'), 'yes');
     assert.equal(await can('system:kube-controller-manager', 'create', 'serviceaccounts', '--subresource=token', '-n', 'dev'), 'yes');
+    const crac = 'system:serviceaccount:kube-system:clusterrole-aggregation-controller';
+    for (const verb of ['escalate', 'get', 'list', 'patch', 'update', 'watch']) assert.equal(await can(crac, verb, 'clusterroles'), 'yes', verb);
+    assert.equal(await can(crac, 'delete', 'clusterroles'), 'no');
+    assert.equal(await can(crac, 'update', 'roles', '-n', 'dev'), 'no');
   });
 });
 

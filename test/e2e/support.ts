@@ -23,6 +23,8 @@ export async function getJson(k: Kubectl, args: string[]): Promise<any | undefin
   return r.code === 0 ? JSON.parse(r.stdout) : undefined;
 }
 
-/** Server log lines where RBAC refused a controller identity (its warnings quote the 403). */
-export const controllerDenials = (log: string): string[] =>
-  log.split('\n').filter((l) => /User \\?"(system:serviceaccount:kube-system:[\w-]+|system:kube-controller-manager)\\?" cannot /.test(l));
+const controllerIdentity = String.raw`\?"(system:serviceaccount:kube-system:[\w-]+|system:kube-controller-manager)\?"`;
+const refused = new RegExp(String.raw`User ${controllerIdentity} cannot |user ${controllerIdentity} .*attempting to grant RBAC permissions`);
+
+/** Server log lines where RBAC refused a controller identity, or refused it an escalation (its warnings quote the 403). */
+export const controllerDenials = (log: string): string[] => log.split('\n').filter((l) => refused.test(l));

@@ -18,6 +18,7 @@ const rootCa = sa('root-ca-cert-publisher');
 const namespaces = sa('namespace-controller');
 const gc = sa('generic-garbage-collector');
 const cleaner = sa('legacy-service-account-token-cleaner');
+const aggregation = sa('clusterrole-aggregation-controller');
 
 const req = (user: UserInfo, verb: string, resource: string, namespace = '', extra: Partial<Attributes> = {}): Attributes => {
   const [res, subresource = ''] = resource.split('/');
@@ -79,6 +80,13 @@ describe('bootstrap policy: what each controller identity may do', () => {
     ['cleaner: record an Event (Insignia deviation)', req(cleaner, 'create', 'events', 'a'), 'allow'],
     ['cleaner: may not get other ConfigMaps', req(cleaner, 'get', 'configmaps', 'kube-system', { name: 'other' }), 'no-opinion'],
     ['cleaner: may not list Secrets', req(cleaner, 'list', 'secrets', 'a'), 'no-opinion'],
+    // ClusterRole aggregation: upstream's verbs; `escalate`, since the escalation check applies to its writes.
+    ...['escalate', 'get', 'list', 'patch', 'update', 'watch'].map((verb): [string, Attributes, 'allow'] =>
+      [`aggregation: ${verb} clusterroles`, req(aggregation, verb, 'clusterroles', '', rbac), 'allow']),
+    ['aggregation: may not create clusterroles', req(aggregation, 'create', 'clusterroles', '', rbac), 'no-opinion'],
+    ['aggregation: may not delete clusterroles', req(aggregation, 'delete', 'clusterroles', '', rbac), 'no-opinion'],
+    ['aggregation: may not update roles', req(aggregation, 'update', 'roles', 'a', rbac), 'no-opinion'],
+    ['aggregation: may not bind', req(aggregation, 'bind', 'clusterroles', '', rbac), 'no-opinion'],
   ];
   for (const [name, attrs, want] of cases) {
     it(name, async () => assert.equal((await policy.authorizer.authorize(attrs)).decision, want));

@@ -1,8 +1,8 @@
 /**
  * Wiring of the controllers (issue 4) into `insignia serve`: the controller manager
  * (controllers/manager.ts: default ServiceAccounts, root CA publisher, namespace lifecycle,
- * garbage collector) run after the server listens. The legacy token machinery is wired by
- * wiring/legacy-tokens.ts, which reads the flags registered here.
+ * garbage collector, ClusterRole aggregation) run after the server listens. The legacy token
+ * machinery is wired by wiring/legacy-tokens.ts, which reads the flags registered here.
  *
  * Every controller talks to the server only through src/client, over a loopback HTTPS connection
  * to the server's own URL, authenticated by a client certificate issued from the cluster CA for
@@ -18,6 +18,8 @@
  * --legacy-service-account-token-clean-up-period (Go duration, default 8760h0m0s).
  */
 import type { Command } from 'commander';
+import { aggregatedRules } from '../../auth/authz/aggregation.js';
+import { bootstrapClusterRoles } from '../../auth/authz/bootstrap-policy.js';
 import { controllerIdentities, createControllerManager, type ControllerManager } from '../../controllers/manager.js';
 import { isControllerEnabled, parseFeatureGates, parseGoDuration } from '../../controllers/options.js';
 import { controllerRuntime } from './controller-runtime.js';
@@ -34,18 +36,35 @@ const collectList = (value: string, previous: string[] | undefined): string[] =>
 /** The namespaces serve.ts creates at start. */
 const bootstrapNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-/**
- * Resolves once every bootstrap namespace has its `default` ServiceAccount in the server's own
- * serviceaccounts Store (what pod admission reads), or after `timeoutMs`; returns which.
- */
-async function defaultAccountsCreated(ctx: ServeContext, timeoutMs: number): Promise<boolean> {
-  const serviceAccounts = ctx.store('serviceaccounts');
-  const deadline = Date.now() + timeoutMs;
-  while (bootstrapNamespaces.some((ns) => !serviceAccounts.find(ns, 'default'))) {
+/** Resolves true once `done()` holds (polled every 20 ms), or false at `deadline` (ms since the epoch). */
+async function until(done: () => boolean, deadline: number): Promise<boolean> {
+  while (!done()) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return true;
+}
+
+/** Whether every bootstrap namespace has its `default` ServiceAccount in the server's own Store (what admission reads). */
+function defaultAccountsCreated(ctx: ServeContext): boolean {
+  const serviceAccounts = ctx.store('serviceaccounts');
+  return bootstrapNamespaces.every((ns) => serviceAccounts.find(ns, 'default'));
+}
+
+/** The bootstrap ClusterRoles with an aggregationRule (admin, edit, view). */
+const aggregatedBootstrapRoles = bootstrapClusterRoles().filter((r) => r.aggregationRule).map((r) => r.metadata.name!);
+
+/**
+ * Whether every bootstrap aggregated ClusterRole holds the rules of the roles it aggregates, in
+ * the server's own Store (what RBAC reads).
+ */
+function bootstrapRolesAggregated(ctx: ServeContext): boolean {
+  const clusterRoles = ctx.store('clusterroles', 'rbac.authorization.k8s.io');
+  const all = clusterRoles.cache.list('').map((e) => e.object);
+  return aggregatedBootstrapRoles.every((name) => {
+    const role = clusterRoles.find('', name);
+    return !role || aggregatedRules(role, all) === undefined;
+  });
 }
 
 export const controllersPart: PartModule = {
@@ -80,11 +99,18 @@ export const controllersPart: PartModule = {
           started: (name) => ctx.log.info({ controller: name }, 'Started controller'),
         });
         // Readiness of the API does not wait for the controllers' caches, except that a fresh
-        // server is ready once its bootstrap namespaces have their `default` account (a few
-        // hundred ms), so that a pod created at once in `default` is admitted.
+        // server is ready (within 10 s at most) once its bootstrap namespaces have their
+        // `default` account, so that a pod created at once in `default` is admitted, and once
+        // admin, edit and view hold the rules they aggregate, so that a binding to them grants
+        // at once what it will grant (each takes a few hundred ms).
         await manager.start();
-        if (manager.names.includes(controllerIdentities.serviceAccounts.name) && !(await defaultAccountsCreated(ctx, 10_000))) {
-          ctx.log.warn({ controller: controllerIdentities.serviceAccounts.name }, 'the bootstrap namespaces have no default ServiceAccount yet; ready anyway');
+        const deadline = Date.now() + 10_000;
+        const waits: [string, () => boolean, string][] = [
+          [controllerIdentities.serviceAccounts.name, () => defaultAccountsCreated(ctx), 'the bootstrap namespaces have no default ServiceAccount yet; ready anyway'],
+          [controllerIdentities.clusterRoleAggregation.name, () => bootstrapRolesAggregated(ctx), 'the bootstrap ClusterRoles admin, edit and view are not aggregated yet; ready anyway'],
+        ];
+        for (const [name, done, warning] of waits) {
+          if (manager.names.includes(name) && !(await until(done, deadline))) ctx.log.warn({ controller: name }, warning);
         }
       },
       async stop() {

@@ -1,12 +1,12 @@
 /**
  * Wiring of RBAC (issue 5): the four RBAC Stores; the RBAC authorizer over bindings indexed by
  * subject (fed from the Stores' watch caches); escalation checks as an admission plugin; the
- * authorization.k8s.io reviews; impersonation; the bootstrap policy, reconciled at start; and the
- * ClusterRole aggregation controller.
+ * authorization.k8s.io reviews; impersonation; and the bootstrap policy, reconciled at start.
+ * The rules of aggregated ClusterRoles (admin, edit, view, ...) are written by the ClusterRole
+ * aggregation controller (controllers/clusterrole-aggregation.ts), which the controller manager
+ * runs through the API like any client (wiring/controllers.ts).
  */
-import type { KubeObject } from '../../api/meta.js';
 import type { UserInfo } from '../../admission/types.js';
-import { isStatusError } from '../../api/status.js';
 import { schemaRegistry } from '../../api/schema/registry.js';
 import { Store } from '../../registry/store.js';
 import { rbacStrategies } from '../../registry/rbac/strategy.js';
@@ -24,7 +24,6 @@ import { impersonate } from '../../auth/authz/impersonation.js';
 import { impersonationRequestOf } from '../../server/impersonation.js';
 import { createOnlyHandler } from '../../server/handlers/create-only.js';
 import { reconcileBootstrapPolicy } from '../../auth/authz/bootstrap-apply.js';
-import { aggregatedRules, aggregationFieldManager } from '../../auth/authz/aggregation.js';
 import type { PartModule } from './part.js';
 
 export const rbacPart: PartModule = {
@@ -69,7 +68,6 @@ export const rbacPart: PartModule = {
       roleReferenceRules: (ref, ns) => base.roleReferenceRules(ref, ns),
     };
     const rbac = createRbacAuthorizer(resolver);
-    let stopAggregation: (() => void) | undefined;
 
     return {
       stores: [roles, clusterRoles, roleBindings, clusterRoleBindings],
@@ -89,91 +87,10 @@ export const rbacPart: PartModule = {
       async start() {
         ensureFed();
         await reconcileBootstrapPolicy({ roles, clusterRoles, roleBindings, clusterRoleBindings, user: ctx.systemUser, log: ctx.log });
-        stopAggregation = startAggregationController({
-          clusterRoles,
-          user: ctx.systemUser,
-          onError: (e: unknown) => {
-            if (!isStatusError(e) || e.code !== 409) ctx.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'clusterrole aggregation failed');
-          },
-        });
       },
       stop() {
-        stopAggregation?.();
         for (const s of stops) s();
       },
     };
   },
 };
-
-/**
- * The ClusterRole aggregation controller, in process: follows the clusterroles Store's watch cache
- * and, after any change, rewrites the rules of every aggregated ClusterRole that differ from
- * aggregatedRules() (src/auth/authz/aggregation.ts). Passes are coalesced; chains (view -> edit ->
- * admin) converge over successive passes.
- *
- * It talks to the Store directly for now, as system:apiserver; it moves onto src/client (an
- * informer and updates through the API as kube-system/clusterrole-aggregation-controller, whose
- * role the bootstrap policy already holds) once that client is integrated.
- */
-interface AggregationControllerOptions {
-  clusterRoles: Store;
-  user: UserInfo;
-  onError(e: unknown): void;
-}
-
-/** Starts the controller (one pass right away); returns a stop function. */
-function startAggregationController(o: AggregationControllerOptions): () => void {
-  const cache = o.clusterRoles.cache;
-  let scheduled = false;
-  let running = false;
-  let again = false;
-  let stopped = false;
-
-  async function pass(): Promise<void> {
-    const all: KubeObject[] = cache.list('').map((e) => e.object);
-    for (const role of all) {
-      if (!role.aggregationRule) continue;
-      const rules = aggregatedRules(role, all);
-      if (!rules) continue;
-      try {
-        await o.clusterRoles.guaranteedUpdate('', role.metadata.name!, { user: o.user, dryRun: false, fieldManager: aggregationFieldManager }, (cur) => {
-          const next = aggregatedRules(cur, cache.list('').map((e) => e.object));
-          if (next) cur.rules = next;
-          return cur;
-        });
-      } catch (e) {
-        o.onError(e);
-      }
-    }
-  }
-
-  function schedule(): void {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    if (scheduled) return;
-    scheduled = true;
-    setImmediate(() => {
-      scheduled = false;
-      running = true;
-      pass()
-        .catch(o.onError)
-        .finally(() => {
-          running = false;
-          if (again) {
-            again = false;
-            schedule();
-          }
-        });
-    });
-  }
-
-  const unwatch = cache.watch(cache.revision, { onEvent: schedule, onError: (m) => o.onError(new Error(m)) });
-  schedule();
-  return () => {
-    stopped = true;
-    if (typeof unwatch === 'function') unwatch();
-  };
-}
