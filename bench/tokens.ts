@@ -12,15 +12,34 @@
  *      offered (open loop: latency counted from the scheduled send time).
  *
  * The bare servers are separate processes with the same certificate and client-certificate
- * request as the real one, so TLS costs the same. Nothing here asserts.
+ * request as the real one, so TLS costs the same. For H1 and H2 the server under test (real or
+ * bare) is pinned to CPU 0 and this process, the load generator, to CPU 1 (performance-and-
+ * security.md E), so neither steals the other's core and both sides of each ratio run alike;
+ * H3 runs unpinned, like its ceiling, which signs on both cores. BENCH_PIN=0 turns pinning off;
+ * without taskset or with fewer than 2 CPUs nothing is pinned. Nothing here asserts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { randomUUID, sign as cryptoSign, createPrivateKey, createPublicKey } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { clientFromKubeconfig } from '../test/e2e/client.js';
 import type { ServerProcess } from '../test/e2e/harness.js';
 import { connect, targetFromKubeconfig, type Connection, type LoadTarget } from './load.js';
+
+const allCpus = `0-${availableParallelism() - 1}`;
+const pinning = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2;
+
+/** Sets the CPU affinity of every thread of `pid` (taskset -a); false when it could not. */
+function pin(pid: number, cpus: string): boolean {
+  if (!pinning) return false;
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -78,8 +97,8 @@ async function openLoop(conns: Connection[], seconds: number, perSecond: number,
   return { rate: lat.length / ((performance.now() - start) / 1000), p50: pct(lat, 50), p99: pct(lat, 99), errors };
 }
 
-/** A bare node:https server process: TLS like the API server's; `verify` adds an RS256 signature check of spec.token. */
-async function startBareServer(dataDir: string, verify: boolean): Promise<{ port: number; child: ChildProcess }> {
+/** A bare node:https server process: TLS like the API server's; `verify` adds an RS256 signature check of spec.token; pinned to `cpus` if given. */
+async function startBareServer(dataDir: string, verify: boolean, cpus?: string): Promise<{ port: number; child: ChildProcess }> {
   const script = `
     import https from 'node:https';
     import { readFileSync, writeFileSync } from 'node:fs';
@@ -122,6 +141,7 @@ async function startBareServer(dataDir: string, verify: boolean): Promise<{ port
     });
     child.on('exit', (code) => reject(new Error(`bare server exited ${code}`)));
   });
+  if (cpus) pin(child.pid!, cpus);
   return { port, child };
 }
 
@@ -186,6 +206,9 @@ export async function runTokenBenchmarks(server: ServerProcess, seconds: number)
   // H1: 2,000 valid tokens rotating, hot cache.
   const hot: string[] = [];
   for (let i = 0; i < 2000; i += 64) hot.push(...(await Promise.all(Array.from({ length: Math.min(64, 2000 - i) }, () => mint()))));
+  const pinned = pin(server.child.pid!, '0') && pin(process.pid, '1');
+  if (pinned) console.log('H1, H2: servers pinned to CPU 0, load generator to CPU 1');
+  else pin(server.child.pid!, allCpus);
   const audience = JSON.parse(Buffer.from(hot[0]!.split('.')[1]!, 'base64url').toString()).aud[0] as string;
   const hotBodies = hot.map((t) => reviewBody(t, audience));
   let k = 0;
@@ -194,7 +217,7 @@ export async function runTokenBenchmarks(server: ServerProcess, seconds: number)
   const h1 = await closedLoop(conns, seconds, () => ['POST', reviews, hotBodies[k++ % hotBodies.length]], 201);
   conns.forEach((x) => x.close());
 
-  const bare = await startBareServer(server.dataDir, false);
+  const bare = await startBareServer(server.dataDir, false, pinned ? '0' : undefined);
   conns = await connections({ ...target, port: bare.port }, 64);
   await closedLoop(conns, 1, () => ['POST', reviews, hotBodies[k++ % hotBodies.length]], 201);
   const ceiling1 = await closedLoop(conns, seconds, () => ['POST', reviews, hotBodies[k++ % hotBodies.length]], 201);
@@ -206,14 +229,16 @@ export async function runTokenBenchmarks(server: ServerProcess, seconds: number)
 
   // H2: every token new.
   const expected = Math.ceil(seconds * 4000) + 2000;
+  if (pinned) pin(process.pid, allCpus); // minting is setup: both cores
   const cold = await mintTokens(hot[0]!, keyPem, expected);
+  if (pinned) pin(process.pid, '1');
   const coldBodies = cold.map((t) => reviewBody(t, audience));
   let j = 0;
   conns = await connections(target, 64);
   const h2 = await closedLoop(conns, seconds, () => ['POST', reviews, coldBodies[j++ % coldBodies.length]], 201);
   conns.forEach((x) => x.close());
   const reused = j > coldBodies.length ? ` (${j - coldBodies.length} reused: the figure is optimistic)` : '';
-  const bareVerify = await startBareServer(server.dataDir, true);
+  const bareVerify = await startBareServer(server.dataDir, true, pinned ? '0' : undefined);
   conns = await connections({ ...target, port: bareVerify.port }, 64);
   let m = 0;
   const ceiling2 = await closedLoop(conns, seconds, () => ['POST', reviews, coldBodies[m++ % coldBodies.length]], 201);
@@ -222,6 +247,11 @@ export async function runTokenBenchmarks(server: ServerProcess, seconds: number)
   console.log(
     `H2 TokenReview, every token new: ${h2.rate.toFixed(0)}/s, p50 ${h2.p50.toFixed(1)} ms, p99 ${h2.p99.toFixed(1)} ms${h2.errors ? `, ${h2.errors} errors` : ''}${reused}; bare node:https + node:crypto RS256 verify: ${ceiling2.rate.toFixed(0)}/s; ratio ${(h2.rate / ceiling2.rate).toFixed(2)} (goal >= 0.80)`,
   );
+
+  if (pinned) {
+    pin(server.child.pid!, allCpus);
+    pin(process.pid, allCpus);
+  }
 
   // H3: TokenRequest bound to pods.
   const pods = 200;

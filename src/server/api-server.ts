@@ -18,7 +18,7 @@ import { forbiddenReason, type Attributes, type Authorizer } from '../auth/authz
 import type { Store } from '../registry/store.js';
 import { readBody } from './body.js';
 import { negotiateOutput } from './negotiation.js';
-import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { parseRequestInfo, parseRequestTarget, type RequestInfo } from './request-info.js';
 import { writeRaw, writeStatus } from './responses.js';
 import { handleGet, handleList } from './handlers/read.js';
 import { handleCreate, handleDelete, handleDeleteCollection, handleUpdate } from './handlers/write.js';
@@ -64,6 +64,7 @@ export interface ApiServerOptions {
    * Impersonation (Impersonate-* headers): called after authentication with the authenticated
    * user; returns the user the request acts as (the same user when there are no such headers),
    * or throws a StatusError (403 when the impersonation is not allowed, 400 when malformed).
+   * Not called for requests without any Impersonate-* header.
    */
   impersonate?: (req: IncomingMessage, user: UserInfo) => Promise<UserInfo> | UserInfo;
   openapi?: {
@@ -204,9 +205,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   }
 
   async function serve(req: IncomingMessage, res: ServerResponse, labels: RequestLabels): Promise<void> {
-    const url = new URL(req.url ?? '/', 'https://localhost');
-    const query = url.searchParams;
-    const info = parseRequestInfo(req.method ?? 'GET', url.pathname, query);
+    const { pathname, query } = parseRequestTarget(req.url ?? '/');
+    const info = parseRequestInfo(req.method ?? 'GET', pathname, query);
     if (metrics) {
       labels.verb = metricsVerb(req.method ?? 'GET', info);
       if (info.isResourceRequest) {
@@ -220,11 +220,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     try {
       if (draining && info.verb === 'watch') throw serviceUnavailable('the server is shutting down');
       // Health endpoints need no authentication at all.
-      const health = routes.health(url.pathname);
+      const health = routes.health(pathname);
       if (health) return health(req, res, query);
       let user: UserInfo;
       try {
-        const r = await options.authenticator.authenticate(credentialsOf(req));
+        const answer = options.authenticator.authenticate(credentialsOf(req));
+        const r = answer instanceof Promise ? await answer : answer;
         if (!r) throw new AuthenticationError('no credentials');
         user = r.user;
       } catch (e) {
@@ -234,12 +235,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         }
         throw e;
       }
-      if (options.impersonate) user = await options.impersonate(req, user);
+      if (options.impersonate && hasImpersonationHeaders(req.rawHeaders)) user = await options.impersonate(req, user);
       const attrs: Attributes = {
         user,
         verb: info.isResourceRequest ? info.verb : (req.method ?? 'GET').toLowerCase(),
         isResourceRequest: info.isResourceRequest,
-        path: url.pathname,
+        path: pathname,
         apiGroup: info.apiGroup,
         apiVersion: info.apiVersion,
         namespace: info.namespace,
@@ -253,7 +254,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         throw forbiddenError(attrs, decision.reason);
       }
       if (!info.isResourceRequest) {
-        const h = routes.find(url.pathname);
+        const h = routes.find(pathname);
         if (!h) throw notFoundPath();
         return h(req, res, query);
       }
@@ -361,6 +362,15 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       });
     },
   };
+}
+
+/** Whether any Impersonate-* header is present (without them, impersonation leaves the user as is). */
+function hasImpersonationHeaders(raw: string[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length > 12 && (name.charCodeAt(0) | 0x20) === 0x69 && name.slice(0, 12).toLowerCase() === 'impersonate-') return true;
+  }
+  return false;
 }
 
 /** kube-apiserver's metric verb: LIST and WATCH for collection GETs, else the HTTP method. */

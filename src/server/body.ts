@@ -14,6 +14,15 @@ export const maxRequestBodyBytes = 3 * 1024 * 1024;
 export const maxBodyDepth = 10000;
 
 export function readBody(req: IncomingMessage, limit = maxRequestBodyBytes): Promise<Buffer> {
+  // The whole message already parsed (a small body usually arrives with its headers) and nobody
+  // reading it yet: take the buffered bytes at once instead of flowing the stream.
+  if (req.complete && req.readableFlowing === null && req.readableEncoding === null && req.readableLength <= limit) {
+    const declared = Number(req.headers['content-length'] ?? '0');
+    if (!(declared > limit)) {
+      const body = req.readableLength ? (req.read() as Buffer | null) : null;
+      return Promise.resolve(body ?? Buffer.alloc(0));
+    }
+  }
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? '0');
     if (declared > limit) {
@@ -93,15 +102,18 @@ function jsonErrorText(e: unknown): string {
   return `invalid character in JSON: ${m}`;
 }
 
+/** Nothing but whitespace (as String.prototype.trim defines it), tested without copying the text. */
+const blank = /^\s*$/;
+
 /**
  * Decodes a create/update body. `what` prefixes error messages, like upstream's
  * `ServiceAccount in version "v1" cannot be handled as a ServiceAccount`.
  */
 export function decodeBody(body: Buffer, contentType: string | undefined, what: string): DecodedBody {
-  const mt = parseMediaType(contentType || 'application/json').type;
+  const mt = contentType === 'application/json' || !contentType ? 'application/json' : parseMediaType(contentType).type;
   if (mt === 'application/json' || mt === '' || mt === '*/*') {
     const text = body.toString('utf8');
-    if (text.trim() === '') throw badRequest(`${what}: json: unexpected end of JSON input`);
+    if (blank.test(text)) throw badRequest(`${what}: json: unexpected end of JSON input`);
     return { value: parseJsonBody(text, what), jsonText: text, format: 'json' };
   }
   if (mt === 'application/yaml' || mt === 'text/yaml' || mt === 'application/apply-patch+yaml') {

@@ -19,6 +19,19 @@ describe('conformToSchema', () => {
     const r = conformToSchema({ metadata: { name: 'x' }, secrets: 'nope' }, sa, lookup, 'ServiceAccount');
     assert.equal(r.typeError, 'json: cannot unmarshal string into Go struct field ServiceAccount.secrets of type []v1.ObjectReference');
   });
+  it('names nested list items and map entries in paths (unknown fields and type errors)', () => {
+    const p = {
+      metadata: { name: 'p', labels: { app: 'x' }, annotations: { a: 'b' } },
+      spec: { containers: [{ name: 'a', image: 'i' }, { name: 'b', image: 'i', ports: [{ containerPort: 80, bogus: 1 }, { containerPort: 'eighty' }], zz: 2 }] },
+    };
+    const r = conformToSchema(p, pod, lookup, 'Pod');
+    assert.deepEqual(r.unknown, ['spec.containers[1].ports[0].bogus', 'spec.containers[1].zz']);
+    assert.equal(r.typeError, 'json: cannot unmarshal string into Go struct field Pod.spec.containers[1].ports[1].containerPort of type int32');
+    const m = conformToSchema({ metadata: { name: 'x', labels: { app: { nested: true } } } }, sa, lookup, 'ServiceAccount');
+    assert.equal(m.typeError, 'json: cannot unmarshal object into Go struct field ServiceAccount.metadata.labels.app of type string');
+    const top = conformToSchema({ metadata: [] }, sa, lookup, 'ServiceAccount');
+    assert.equal(top.typeError, 'json: cannot unmarshal array into Go struct field ServiceAccount.metadata of type v1.ObjectMeta');
+  });
   it('accepts free-form and quantity fields', () => {
     const p = { metadata: { name: 'p', managedFields: [{ fieldsV1: { 'f:a': {} } }] }, spec: { containers: [{ name: 'c', image: 'i', resources: { limits: { cpu: 1, memory: '1Gi' } } }] } };
     const r = conformToSchema(p, pod, lookup, 'Pod');

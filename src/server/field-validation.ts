@@ -46,6 +46,34 @@ function isOmittedWhenEmpty(v: unknown, s: Schema, required: string[] | undefine
   return false;
 }
 
+/** One value to visit; its path is built from the parent chain only when reported. */
+interface Frame {
+  v: unknown;
+  s: Schema;
+  parent: Frame | undefined;
+  /** Field or map key (joined with "."), or list index ("[i]"). */
+  key: string | number;
+  unknown: boolean;
+}
+
+/** `spec.containers[0].name`: the path of a frame, upstream style (iterative: paths may be deep). */
+function pathOf(frame: Frame): string {
+  const chain: Frame[] = [];
+  for (let f: Frame | undefined = frame; f && f.parent; f = f.parent) chain.push(f);
+  let path = '';
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const key = chain[i]!.key;
+    path = typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+  }
+  return path;
+}
+
+function typeErrorText(v: unknown, schema: Schema, frame: Frame, kind: string): string {
+  const jt = jsonTypeOf(v);
+  const path = pathOf(frame);
+  return `json: cannot unmarshal ${jt} into Go struct field ${kind}${path ? '.' + path : ''} of type ${goType(schema)}`;
+}
+
 /**
  * Walks `value` against the named definition; prunes unknown fields in place.
  * `kind` names the root for type error messages.
@@ -56,61 +84,56 @@ export function conformToSchema(value: unknown, definition: string, lookup: Defi
   if (!root) return result;
   // Depth-first in document order: children are pushed in reverse; unknown fields are pushed as
   // markers so they are reported in the order they appear, like the Go decoder.
-  const stack: Array<{ v: unknown; s: Schema; path: string; unknown?: true }> = [{ v: value, s: root, path: '' }];
+  const stack: Frame[] = [{ v: value, s: root, parent: undefined, key: '', unknown: false }];
   while (stack.length) {
     const item = stack.pop()!;
     if (item.unknown) {
-      result.unknown.push(item.path);
+      result.unknown.push(pathOf(item));
       continue;
     }
-    const { v, s: schema, path } = item;
+    const { v, s: schema } = item;
     let s: Schema | undefined = schema;
     if (s.type === 'ref') s = lookup(s.ref);
     if (!s || v === null || v === undefined) continue;
-    const jt = jsonTypeOf(v);
-    const mismatch = () => {
-      if (!result.typeError) {
-        result.typeError = `json: cannot unmarshal ${jt === 'bool' ? 'bool' : jt} into Go struct field ${kind}${path ? '.' + path : ''} of type ${goType(schema)}`;
-      }
-    };
+    let mismatch = false;
     switch (s.type) {
       case 'any':
         break;
       case 'string':
-        if (jt !== 'string') {
-          if (!((s.format === 'int-or-string' || s.format === 'quantity') && jt === 'number')) mismatch();
+        if (typeof v !== 'string') {
+          if (!((s.format === 'int-or-string' || s.format === 'quantity') && typeof v === 'number')) mismatch = true;
         }
         break;
       case 'integer':
-        if (jt !== 'number' || !Number.isInteger(v)) mismatch();
+        if (typeof v !== 'number' || !Number.isInteger(v)) mismatch = true;
         break;
       case 'number':
-        if (jt !== 'number') mismatch();
+        if (typeof v !== 'number') mismatch = true;
         break;
       case 'boolean':
-        if (jt !== 'bool') mismatch();
+        if (typeof v !== 'boolean') mismatch = true;
         break;
-      case 'array':
-        if (jt !== 'array') {
-          mismatch();
+      case 'array': {
+        if (!Array.isArray(v)) {
+          mismatch = true;
           break;
         }
-        for (let i = (v as unknown[]).length - 1; i >= 0; i--) stack.push({ v: (v as unknown[])[i], s: s.items, path: `${path}[${i}]` });
+        for (let i = v.length - 1; i >= 0; i--) stack.push({ v: v[i], s: s.items, parent: item, key: i, unknown: false });
         break;
-      case 'map':
-        if (jt !== 'object') {
-          mismatch();
+      }
+      case 'map': {
+        if (typeof v !== 'object' || Array.isArray(v)) {
+          mismatch = true;
           break;
         }
-        const entries = Object.entries(v as Record<string, unknown>);
-        for (let i = entries.length - 1; i >= 0; i--) {
-          const [k, item] = entries[i]!;
-          stack.push({ v: item, s: s.values, path: path ? `${path}.${k}` : k });
-        }
+        const o = v as Record<string, unknown>;
+        const keys = Object.keys(o);
+        for (let i = keys.length - 1; i >= 0; i--) stack.push({ v: o[keys[i]!], s: s.values, parent: item, key: keys[i]!, unknown: false });
         break;
+      }
       case 'object': {
-        if (jt !== 'object') {
-          mismatch();
+        if (typeof v !== 'object' || Array.isArray(v)) {
+          mismatch = true;
           break;
         }
         const o = v as Record<string, unknown>;
@@ -118,9 +141,8 @@ export function conformToSchema(value: unknown, definition: string, lookup: Defi
         for (let i = keys.length - 1; i >= 0; i--) {
           const k = keys[i]!;
           const child = Object.prototype.hasOwnProperty.call(s.properties, k) ? s.properties[k] : undefined;
-          const p = path ? `${path}.${k}` : k;
           if (!child) {
-            stack.push({ v: undefined, s: root, path: p, unknown: true });
+            stack.push({ v: undefined, s: root, parent: item, key: k, unknown: true });
             delete o[k];
             continue;
           }
@@ -128,11 +150,12 @@ export function conformToSchema(value: unknown, definition: string, lookup: Defi
             delete o[k];
             continue;
           }
-          stack.push({ v: o[k], s: child, path: p });
+          stack.push({ v: o[k], s: child, parent: item, key: k, unknown: false });
         }
         break;
       }
     }
+    if (mismatch && !result.typeError) result.typeError = typeErrorText(v, schema, item, kind);
   }
   return result;
 }

@@ -43,10 +43,21 @@ function labelText(l: RequestLabels, extra = ''): string {
 export function createApiMetrics(): ApiMetrics {
   const totals = new Map<string, number>();
   const durations = new Map<string, Series>();
+  // Label text per label tuple, so the request path escapes and joins each tuple once.
+  const labelTexts = new Map<string, string>();
+  const labelTextOf = (l: RequestLabels): string => {
+    const id = `${l.verb}\0${l.group}\0${l.version}\0${l.resource}\0${l.subresource}\0${l.scope}`;
+    let text = labelTexts.get(id);
+    if (text === undefined) {
+      if (labelTexts.size >= 4096) labelTexts.clear();
+      labelTexts.set(id, (text = labelText(l)));
+    }
+    return text;
+  };
   let defaults: { registry: { metrics(): Promise<string>; contentType: string } } | undefined;
   return {
     observe(l, code, seconds) {
-      const base = labelText(l);
+      const base = labelTextOf(l);
       const key = `${base},code="${code}"`;
       totals.set(key, (totals.get(key) ?? 0) + 1);
       if (l.verb === 'WATCH') return;

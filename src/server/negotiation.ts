@@ -36,11 +36,24 @@ export type OutputFormat =
   | { kind: 'table'; version: 'v1' | 'v1beta1' }
   | { kind: 'partial'; version: 'v1' | 'v1beta1'; list: boolean };
 
+const negotiated = new Map<string, OutputFormat | undefined>();
+const json: OutputFormat = Object.freeze({ kind: 'json' });
+
 /**
  * Chooses the response form for object/list requests: the first acceptable entry wins.
- * Returns undefined when nothing acceptable is offered (406).
+ * Returns undefined when nothing acceptable is offered (406). The answer is shared between
+ * requests with the same Accept header (clients send a handful of distinct ones): do not mutate it.
  */
 export function negotiateOutput(accept: string | undefined): OutputFormat | undefined {
+  if (!accept) return json;
+  if (negotiated.has(accept)) return negotiated.get(accept);
+  const answer = chooseOutput(accept);
+  if (negotiated.size >= 256) negotiated.clear();
+  negotiated.set(accept, answer && Object.freeze(answer));
+  return answer;
+}
+
+function chooseOutput(accept: string): OutputFormat | undefined {
   const types = parseAccept(accept);
   if (types.length === 0) return { kind: 'json' };
   for (const m of types) {

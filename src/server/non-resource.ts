@@ -40,6 +40,7 @@ export interface NonResourceRoutes {
 }
 
 const healthPaths = ['/healthz', '/livez', '/readyz'];
+const healthPrefixes = healthPaths.map((h) => h + '/');
 
 export function createNonResourceRoutes(o: NonResourceOptions): NonResourceRoutes {
   const ok: NonResourceHandler = (_req, res) => writeRaw(res, 200, 'text/plain; charset=utf-8', 'ok');
@@ -84,7 +85,7 @@ export function createNonResourceRoutes(o: NonResourceOptions): NonResourceRoute
   return {
     health(path) {
       if (path === '/readyz' || path.startsWith('/readyz/')) return readyz;
-      if (healthPaths.includes(path) || healthPaths.some((h) => path.startsWith(h + '/'))) return ok;
+      if (healthPaths.includes(path) || healthPrefixes.some((h) => path.startsWith(h))) return ok;
       return undefined;
     },
     find(path) {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRequestInfo } from './request-info.js';
+import { parseRequestInfo, parseRequestTarget } from './request-info.js';
 
 describe('request info', () => {
   const cases: Array<[string, string, Partial<ReturnType<typeof parseRequestInfo>>]> = [
@@ -21,12 +21,34 @@ describe('request info', () => {
     ['GET', '/apis/rbac.authorization.k8s.io/v1', { isResourceRequest: false }],
     ['GET', '/healthz', { isResourceRequest: false, verb: 'get' }],
     ['GET', '/api/v1/serviceaccounts', { verb: 'list', namespace: '', resource: 'serviceaccounts' }],
+    ['GET', '/api//v1//namespaces/default/serviceaccounts/', { isResourceRequest: true, verb: 'list', apiVersion: 'v1', namespace: 'default', resource: 'serviceaccounts' }],
+    ['GET', '/apis/rbac.authorization.k8s.io', { isResourceRequest: false, apiPrefix: 'apis', apiGroup: 'rbac.authorization.k8s.io' }],
+    ['GET', '/api/v1/watch', { isResourceRequest: false, verb: 'watch' }],
   ];
   for (const [method, url, want] of cases) {
     it(`${method} ${url}`, () => {
       const u = new URL(url, 'https://x');
       const got = parseRequestInfo(method, u.pathname, u.searchParams);
       for (const [k, v] of Object.entries(want)) assert.equal((got as unknown as Record<string, unknown>)[k], v, k);
+    });
+  }
+});
+
+describe('request target', () => {
+  const targets = [
+    '/', '/api/v1/namespaces/default/serviceaccounts', '/apis/authentication.k8s.io/v1/tokenreviews',
+    '/api/v1/namespaces/default/pods?watch=1&resourceVersion=10&labelSelector=a%3Db,c+d',
+    "/api/v1/x?fieldSelector=metadata.name%3Dx&q='quoted'&e=&=v&&a=1&a=2",
+    '/api/v1/a b', '/api/v1/%41%2e', '/api/v1/./x', '/api/v1/../x', '/api/v1/x/..', '/api/v1/x/.', '/api/v1/%2e%2E/x',
+    '/api//v1', '/api\\v1', '/api/v1?x=a b', '/api/v1?x=a#frag', '/api/v1#frag', '/api/v1?x=é', '/é', '/api/v1?x=%zz&y=%41',
+    '*', 'http://other/api/v1?x=1', '//host/path', '/api/v1?', '/api/v1?x="<>"', '/api/v1/{x}', '/api/v1/`x`',
+  ];
+  for (const target of targets) {
+    it(JSON.stringify(target), () => {
+      const u = new URL(target, 'https://localhost');
+      const got = parseRequestTarget(target);
+      assert.equal(got.pathname, u.pathname);
+      assert.deepEqual([...got.query], [...u.searchParams]);
     });
   }
 });

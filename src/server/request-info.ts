@@ -21,6 +21,31 @@ export interface RequestInfo {
 
 const namespaceSubresources = new Set(['status', 'finalize']);
 
+/** Path characters the WHATWG URL parser keeps as they are (no `%`, `\\`, `#`, spaces, non-ASCII). */
+const plainPath = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*$/;
+/** Query characters URLSearchParams reads the same whether or not URL re-encoded them first. */
+const plainQuery = /^[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*$/;
+/** A `.` or `..` path segment, which URL resolves. */
+const dotSegment = /\/\.\.?(?:\/|$)/;
+
+/**
+ * The path and query of a request target, exactly as `new URL(target, 'https://localhost')`
+ * gives them (pathname, searchParams). Plain targets, the usual case, skip the URL parser;
+ * anything it would normalize (percent-encoding in the path, dot segments, backslashes,
+ * fragments, absolute and scheme-relative forms...) goes through it.
+ */
+export function parseRequestTarget(target: string): { pathname: string; query: URLSearchParams } {
+  const q = target.indexOf('?');
+  const pathname = q < 0 ? target : target.slice(0, q);
+  if (plainPath.test(pathname) && !dotSegment.test(pathname) && !pathname.startsWith('//')) {
+    if (q < 0) return { pathname, query: new URLSearchParams() };
+    const search = target.slice(q + 1);
+    if (plainQuery.test(search)) return { pathname, query: new URLSearchParams(search) };
+  }
+  const url = new URL(target, 'https://localhost');
+  return { pathname: url.pathname, query: url.searchParams };
+}
+
 export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
   const info: RequestInfo = {
     isResourceRequest: false,
@@ -35,7 +60,13 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     name: '',
     parts: [],
   };
-  const segs = path.split('/').filter((s) => s !== '');
+  const segs: string[] = [];
+  for (let start = 0, i = 0; i <= path.length; i++) {
+    if (i === path.length || path.charCodeAt(i) === 0x2f) {
+      if (i > start) segs.push(path.slice(start, i));
+      start = i + 1;
+    }
+  }
   let parts: string[] = segs;
   if (path.includes('%')) {
     try {
@@ -46,16 +77,15 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   }
   if (parts.length < 1 || (parts[0] !== 'api' && parts[0] !== 'apis')) return info;
   info.apiPrefix = parts[0]!;
-  let cur = parts.slice(1);
+  // `at` is the index of the next unconsumed segment (no intermediate arrays).
+  let at = 1;
   if (info.apiPrefix === 'apis') {
-    if (cur.length < 1) return info;
-    info.apiGroup = cur[0]!;
-    cur = cur.slice(1);
+    if (parts.length - at < 1) return info;
+    info.apiGroup = parts[at++]!;
   }
-  if (cur.length < 1) return info;
-  info.apiVersion = cur[0]!;
-  cur = cur.slice(1);
-  if (cur.length < 1) return info;
+  if (parts.length - at < 1) return info;
+  info.apiVersion = parts[at++]!;
+  if (parts.length - at < 1) return info;
   info.isResourceRequest = true;
   switch (method) {
     case 'POST': info.verb = 'create'; break;
@@ -65,18 +95,19 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
     case 'DELETE': info.verb = 'delete'; break;
     default: info.verb = ''; break;
   }
-  if (cur[0] === 'watch') {
+  if (parts[at] === 'watch') {
     info.verb = 'watch';
-    cur = cur.slice(1);
-    if (cur.length === 0) {
+    at++;
+    if (parts.length - at === 0) {
       info.isResourceRequest = false;
       return info;
     }
   }
-  if (cur[0] === 'namespaces' && cur.length > 1) {
-    info.namespace = cur[1]!;
-    if (cur.length > 2 && !namespaceSubresources.has(cur[2]!)) cur = cur.slice(2);
+  if (parts[at] === 'namespaces' && parts.length - at > 1) {
+    info.namespace = parts[at + 1]!;
+    if (parts.length - at > 2 && !namespaceSubresources.has(parts[at + 2]!)) at += 2;
   }
+  const cur = at === 0 ? parts : parts.slice(at);
   info.parts = cur;
   if (cur.length >= 3) info.subresource = cur[2]!;
   if (cur.length >= 2) info.name = cur[1]!;

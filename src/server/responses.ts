@@ -22,10 +22,9 @@ export function writeRaw(res: ServerResponse, code: number, contentType: string,
     res.end();
     return;
   }
-  res.statusCode = code;
-  res.setHeader('Content-Type', contentType);
-  res.setHeader('Cache-Control', 'no-cache, private');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
+  // writeHead with a flat list: no per-header setHeader bookkeeping when nothing was set before;
+  // headers set earlier (Warning, Retry-After) are kept and these override theirs, as setHeader would.
+  res.writeHead(code, ['Content-Type', contentType, 'Cache-Control', 'no-cache, private', 'Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length]);
   if (typeof body !== 'string' && body.length > streamPieceBytes) {
     writePieces(res, body);
     return;

@@ -41,6 +41,20 @@ export interface VerifiedToken {
   claims: ServiceAccountClaims;
   /** `kid` of the key that verified the signature. */
   keyId: string;
+  /**
+   * Only with `deferTimeErrors`: the refusal of the time claims (exp missing, expired, not valid
+   * yet, issued in the future) that verify would otherwise have thrown. A token carrying it must
+   * be refused with it (after whatever checks the caller orders before time).
+   */
+  timeError?: TokenInvalidError;
+}
+
+export interface VerifyOptions {
+  /**
+   * Return a token whose only fault is its time claims with `timeError` set instead of throwing,
+   * so that the caller can check what upstream checks first (audiences) and still refuse it.
+   */
+  deferTimeErrors?: boolean;
 }
 
 /** Why a token was refused. `message` is safe to log and to return: it never contains token text. */
@@ -61,8 +75,9 @@ export interface TokenVerifier {
    * accepted string `iss`, or a JWS go-jose cannot parse: header not base64url JSON, `alg`/`kid`
    * not strings, signature not base64url), and for tokens longer than MAX_TOKEN_LENGTH.
    * `nowSeconds` may be fractional (Date.now() / 1000 compares exactly like upstream).
+   * With `options.deferTimeErrors`, a time-claim refusal comes back in `timeError` (see there).
    */
-  verify(token: string, nowSeconds: number): VerifiedToken | null;
+  verify(token: string, nowSeconds: number, options?: VerifyOptions): VerifiedToken | null;
 }
 
 export interface TokenSigner {

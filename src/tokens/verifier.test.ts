@@ -111,6 +111,14 @@ describe('createTokenVerifier: time claims (go-jose leeway 60 s, order nbf, exp,
       const token = rs256(claims(c.overrides));
       if (c.error) assert.throws(() => verifier.verify(token, c.now ?? NOW), refusedWith(c.error));
       else assert.equal(verifier.verify(token, c.now ?? NOW)?.subject, 'system:serviceaccount:ns:sa');
+      // deferTimeErrors: time refusals come back in timeError; claim shape errors still throw.
+      if (c.error && c.error.includes('NumericDate')) assert.throws(() => verifier.verify(token, c.now ?? NOW, { deferTimeErrors: true }), refusedWith(c.error));
+      else {
+        const v = verifier.verify(token, c.now ?? NOW, { deferTimeErrors: true });
+        assert.equal(v?.subject, 'system:serviceaccount:ns:sa');
+        assert.equal(v?.timeError?.message, c.error);
+        if (c.error) assert.ok(v?.timeError instanceof TokenInvalidError);
+      }
     });
   }
 });

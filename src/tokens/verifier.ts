@@ -13,7 +13,9 @@
  *   key of that size (JOSE r||s form, exact length); anything else, `none` and HS* included, fails
  *   like go-jose ("go-jose/go-jose: error in cryptographic primitive").
  * - bound tokens: nbf, exp, iat checked in go-jose's order with a 60 s leeway (jwt.DefaultLeeway);
- *   legacy tokens (iss "kubernetes/serviceaccount") get no time checks, as upstream.
+ *   legacy tokens (iss "kubernetes/serviceaccount") get no time checks, as upstream. With
+ *   `deferTimeErrors` the time refusal is returned in `timeError` rather than thrown (upstream
+ *   checks the audiences before time: the authenticator uses it to keep that order).
  * Stricter than upstream, by design: duplicate JSON members (header or payload) are refused; the
  * header may hold only `alg`, `kid` and `typ` ("JWT"), so `crit`, `jwk`, `jku`, `x5u`, `x5c`,
  * `b64`, `zip`, `enc`... are refused; base64url must be unpadded with no whitespace (Go skips CR/LF);
@@ -22,7 +24,7 @@
 import { constants, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import { LEGACY_ISSUER, audienceClaim, numericDateClaim, parseServiceAccountClaims } from './claims.js';
 import { findDuplicateMember } from './json.js';
-import { TokenInvalidError, type TokenVerifier, type VerificationKey, type VerifiedToken } from './types.js';
+import { TokenInvalidError, type TokenVerifier, type VerificationKey, type VerifiedToken, type VerifyOptions } from './types.js';
 
 /** Longest token looked at (characters); kube-apiserver tokens are about 1.2 KB. */
 export const MAX_TOKEN_LENGTH = 16 * 1024;
@@ -161,7 +163,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   }
 
   return {
-    verify(token: string, nowSeconds: number): VerifiedToken | null {
+    verify(token: string, nowSeconds: number, verifyOptions?: VerifyOptions): VerifiedToken | null {
       if (!Number.isFinite(nowSeconds)) throw new TypeError('nowSeconds must be a finite number');
       if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return null;
       if (startsWithBrace(token)) return null;
@@ -202,7 +204,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       const spec = typeof alg === 'string' && Object.hasOwn(ALGORITHMS, alg) ? ALGORITHMS[alg] : undefined;
       if (spec === undefined) throw new TokenInvalidError(CRYPTO_FAILURE);
       const input = Buffer.from(token.slice(0, secondDot), 'latin1');
-      const verifiedBy = candidates.find((key) => verifyWith(key, spec, input, signature));
+      let verifiedBy: PreparedKey | undefined;
+      for (const key of candidates) {
+        if (verifyWith(key, spec, input, signature)) {
+          verifiedBy = key;
+          break;
+        }
+      }
       if (verifiedBy === undefined) throw new TokenInvalidError(CRYPTO_FAILURE);
 
       const claims = payload.value;
@@ -211,24 +219,30 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       if (sub !== undefined && sub !== null && typeof sub !== 'string') throw new TokenInvalidError('service account token claim sub is not a string');
       if (jti !== undefined && jti !== null && typeof jti !== 'string') throw new TokenInvalidError('service account token claim jti is not a string');
       const audiences = audienceClaim(claims);
-      const base = { issuer: iss, subject: typeof sub === 'string' ? sub : '', audiences, keyId: verifiedBy.keyId };
-      const withJti = typeof jti === 'string' && jti !== '' ? { jti } : {};
+      const subject = typeof sub === 'string' ? sub : '';
 
       if (iss === LEGACY_ISSUER && legacy) {
-        return { ...base, ...withJti, claims: parseServiceAccountClaims(claims, 'legacy') };
+        const result: VerifiedToken = { issuer: iss, subject, audiences, keyId: verifiedBy.keyId, claims: parseServiceAccountClaims(claims, 'legacy') };
+        if (typeof jti === 'string' && jti !== '') result.jti = jti;
+        return result;
       }
 
       // claims.go Validate -> go-jose ValidateWithLeeway order: nbf, exp, iat.
       const exp = numericDateClaim(claims, 'exp');
       const nbf = numericDateClaim(claims, 'nbf');
       const iat = numericDateClaim(claims, 'iat');
-      if (nbf !== undefined && nowSeconds + leeway < nbf) throw new TokenInvalidError('service account token is not valid yet');
-      if (exp === undefined) throw new TokenInvalidError('service account token claims could not be validated: exp claim is missing');
-      if (nowSeconds - leeway > exp) throw new TokenInvalidError('service account token has expired');
-      if (iat !== undefined && nowSeconds + leeway < iat) throw new TokenInvalidError('service account token is issued in the future');
-      const result: VerifiedToken = { ...base, ...withJti, expiresAt: exp, claims: parseServiceAccountClaims(claims, 'bound') };
+      let timeError: string | undefined;
+      if (nbf !== undefined && nowSeconds + leeway < nbf) timeError = 'service account token is not valid yet';
+      else if (exp === undefined) timeError = 'service account token claims could not be validated: exp claim is missing';
+      else if (nowSeconds - leeway > exp) timeError = 'service account token has expired';
+      else if (iat !== undefined && nowSeconds + leeway < iat) timeError = 'service account token is issued in the future';
+      if (timeError !== undefined && !verifyOptions?.deferTimeErrors) throw new TokenInvalidError(timeError);
+      const result: VerifiedToken = { issuer: iss, subject, audiences, keyId: verifiedBy.keyId, claims: parseServiceAccountClaims(claims, 'bound') };
+      if (typeof jti === 'string' && jti !== '') result.jti = jti;
+      if (exp !== undefined) result.expiresAt = exp;
       if (iat !== undefined) result.issuedAt = iat;
       if (nbf !== undefined) result.notBefore = nbf;
+      if (timeError !== undefined) result.timeError = new TokenInvalidError(timeError);
       return result;
     },
   };

@@ -55,7 +55,8 @@ export async function reviewToken(review: KubeObject, namespace: string, o: Toke
   let status: Record<string, unknown> | undefined;
   for (const a of o.authenticators) {
     try {
-      const r = await a.authenticate(creds);
+      const answer = a.authenticate(creds);
+      const r = answer instanceof Promise ? await answer : answer;
       if (!r) continue;
       const audiences = r.audiences ?? [];
       if (requested.length && intersectAudiences(audiences, requested).length === 0) {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/meta.js';
-import { TokenInvalidError, type TokenVerifier, type VerifiedToken } from '../../tokens/types.js';
+import { TokenInvalidError, type TokenVerifier, type VerifiedToken, type VerifyOptions } from '../../tokens/types.js';
 import { createServiceAccountAuthenticator, type ObjectGetter } from './serviceaccount.js';
 import { createTokenCache, feedTokenCache, type ObjectEventSource } from './token-cache.js';
 import { AuthenticationError } from './types.js';
@@ -12,11 +12,12 @@ const nowS = 1_800_000_000;
 function verifier(table: Record<string, VerifiedToken | Error>): TokenVerifier & { calls: number } {
   const v = {
     calls: 0,
-    verify(token: string) {
+    verify(token: string, _nowSeconds: number, options?: VerifyOptions) {
       v.calls++;
       const r = table[token];
       if (r === undefined) return null;
       if (r instanceof Error) throw r;
+      if (r.timeError && !options?.deferTimeErrors) throw r.timeError;
       return r;
     },
   };
@@ -86,6 +87,9 @@ const table: Record<string, VerifiedToken | Error> = {
   'legacy-token': legacy,
   'legacy-other-token': { ...legacy, claims: { ...legacy.claims, secret: { name: 's', uid: '' } } },
   expired: new TokenInvalidError('service account token has expired'),
+  'expired-deferred': bound({}, { timeError: new TokenInvalidError('service account token has expired') }),
+  'expired-vault': bound({}, { audiences: ['vault'], timeError: new TokenInvalidError('service account token has expired') }),
+  'expired-missing-sa': bound({ serviceAccount: { name: 'ghost', uid: 'g' } }, { timeError: new TokenInvalidError('service account token has expired') }),
 };
 
 function setup(over: { cache?: boolean } = {}) {
@@ -154,6 +158,10 @@ describe('ServiceAccount token authenticator', () => {
     ['missing-sa', 'serviceaccounts "ghost" not found'],
     ['vault', 'token audiences ["vault"] is invalid for the target audiences ["api"]'],
     ['expired', 'service account token has expired'],
+    ['expired-deferred', 'service account token has expired'],
+    // Upstream order: audiences, then time claims, then objects.
+    ['expired-vault', 'token audiences ["vault"] is invalid for the target audiences ["api"]'],
+    ['expired-missing-sa', 'service account token has expired'],
     ['legacy-other-token', "Token does not match server's copy"],
   ];
   for (const [token, message] of refusals) {

@@ -3,8 +3,9 @@
  * from TokenRequest, legacy Secret-based tokens) in one, over a TokenVerifier from tokens/.
  *
  * Order of checks, as pkg/serviceaccount/jwt.go and claims.go/legacy.go do them: signature,
- * header, issuer and time claims (the verifier; 60 s leeway), audiences (token audiences ∩ the
- * requested ones, legacy tokens count as the API audiences), then the objects: the ServiceAccount
+ * header and issuer (the verifier), audiences (token audiences ∩ the requested ones, legacy tokens
+ * count as the API audiences), time claims (the verifier's, deferred; 60 s leeway), then the
+ * objects: the ServiceAccount
  * exists with the token's UID and is not deleted for more than 60 s; a bound Pod, Secret or Node
  * (Node only when the token is not pod-bound) exists with its UID and is not deleted for more than
  * 60 s; a legacy token's Secret exists, is not being deleted, holds exactly this token and is not
@@ -88,6 +89,8 @@ function decodeSecretToken(secret: KubeObject): Buffer | undefined {
   const v = data?.token;
   return typeof v === 'string' ? Buffer.from(v, 'base64') : undefined;
 }
+
+const deferTimeErrors = { deferTimeErrors: true } as const;
 
 export function createServiceAccountAuthenticator(o: ServiceAccountAuthenticatorOptions): SyncAuthenticator {
   const now = o.now ?? Date.now;
@@ -207,13 +210,14 @@ export function createServiceAccountAuthenticator(o: ServiceAccountAuthenticator
       const nowMs = now();
       const hit = o.cache?.get(token, nowMs);
       if (hit) return answer(hit, creds);
-      const verified = o.verifier.verify(token, nowMs / 1000);
+      const verified = o.verifier.verify(token, nowMs / 1000, deferTimeErrors);
       if (!verified) return null;
       const legacy = verified.claims.kind === 'legacy';
       if (legacy !== (verified.issuer === legacyIssuer)) return null;
       // Audiences before objects, as upstream (the object checks need not run for a foreign token).
       const tokenAudiences = legacy ? o.apiAudiences() : verified.audiences;
       answer({ user: { username: '', groups: [] }, tokenAudiences, validUntilMs: 0, dependsOn: [] }, creds);
+      if (verified.timeError) throw verified.timeError;
       const entry = legacy ? validateLegacy(verified, token, nowMs) : validateBound(verified, nowMs);
       o.cache?.set(token, entry, nowMs);
       return answer(entry, creds);

@@ -57,6 +57,16 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   const ttlMs = options.ttlMs ?? 10_000;
   const byObject = new Map<string, Set<string>>();
   let enabled = true;
+  // A miss is usually followed by a set of the same token: digest it once.
+  let lastToken: string | undefined;
+  let lastKey = '';
+  const keyOf = (token: string): string => {
+    if (token !== lastToken) {
+      lastKey = digest(token);
+      lastToken = token;
+    }
+    return lastKey;
+  };
   const unindex = (key: string, entry: CachedAuthentication) => {
     for (const dep of entry.dependsOn) {
       const keys = byObject.get(dep);
@@ -72,7 +82,7 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
   return {
     get(token, nowMs) {
       if (!enabled || lru.size === 0) return undefined;
-      const key = digest(token);
+      const key = keyOf(token);
       const entry = lru.get(key);
       if (!entry) return undefined;
       if (entry.validUntilMs <= nowMs) {
@@ -83,7 +93,7 @@ export function createTokenCache(options: TokenCacheOptions = {}): TokenCache {
     },
     set(token, entry, nowMs) {
       if (!enabled) return;
-      const key = digest(token);
+      const key = keyOf(token);
       const stored = { ...entry, validUntilMs: Math.min(entry.validUntilMs, nowMs + ttlMs) };
       if (stored.validUntilMs <= nowMs) return;
       lru.set(key, stored);

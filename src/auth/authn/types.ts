@@ -32,9 +32,12 @@ export interface Credentials {
  */
 export function bearerTokenOf(authorization: string | undefined): string | undefined {
   if (authorization === undefined) return undefined;
-  const parts = authorization.trim().split(' ');
-  if (parts.length < 2 || parts[0]!.toLowerCase() !== 'bearer') return undefined;
-  const token = parts[1]!;
+  // The second space-separated part, found without splitting the whole (long) header.
+  const text = authorization.trim();
+  const space = text.indexOf(' ');
+  if (space !== 6 || text.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
+  const end = text.indexOf(' ', space + 1);
+  const token = end < 0 ? text.slice(space + 1) : text.slice(space + 1, end);
   return token.length ? token : undefined;
 }
 

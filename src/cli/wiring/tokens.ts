@@ -132,7 +132,7 @@ export const tokensPart: PartModule = {
     const apiAudiences = (): string[] => (f.apiAudiences?.length ? f.apiAudiences : issuers());
     let verifier: TokenVerifier | undefined;
     const lazyVerifier: TokenVerifier = {
-      verify: (token, now) => (verifier ??= createTokenVerifier({ keys, issuers: issuers() })).verify(token, now),
+      verify: (token, now, options) => (verifier ??= createTokenVerifier({ keys, issuers: issuers() })).verify(token, now, options),
     };
 
     const serviceAccounts = ctx.store('serviceaccounts');

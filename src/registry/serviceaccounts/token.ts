@@ -87,8 +87,27 @@ function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
+/**
+ * formatTime for one kind of instant: formatTime remembers only the last second it formatted, so
+ * alternating creation and expiration timestamps would format both on every request.
+ */
+function timeFormatter(): (ms: number) => string {
+  let second = NaN;
+  let text = '';
+  return (ms) => {
+    const s = Math.floor(ms / 1000);
+    if (s !== second) {
+      text = formatTime(ms);
+      second = s;
+    }
+    return text;
+  };
+}
+
 export function createTokenRequestREST(o: TokenRequestOptions): TokenRequestREST {
   const now = o.now ?? Date.now;
+  const creationTime = timeFormatter();
+  const expirationTime = timeFormatter();
   const max = o.maxExpirationSeconds ?? 0;
   const extend = o.extendExpiration ?? true;
 
@@ -196,9 +215,9 @@ export function createTokenRequestREST(o: TokenRequestOptions): TokenRequestREST
       return {
         kind: 'TokenRequest',
         apiVersion: 'authentication.k8s.io/v1',
-        metadata: { ...meta, name: sa.metadata.name ?? name, namespace: sa.metadata.namespace ?? namespace, creationTimestamp: formatTime(nowMs) },
+        metadata: { ...meta, name: sa.metadata.name ?? name, namespace: sa.metadata.namespace ?? namespace, creationTimestamp: creationTime(nowMs) },
         spec: outSpec,
-        status: { token, expirationTimestamp: formatTime(nowSeconds * 1000 + expirationSeconds * 1000) },
+        status: { token, expirationTimestamp: expirationTime(nowSeconds * 1000 + expirationSeconds * 1000) },
       } as KubeObject;
     },
   };
