@@ -25,8 +25,15 @@ function sortedCopy(value: unknown): unknown {
   return value;
 }
 
-/** Go sorts map keys by their UTF-8 bytes; for BMP-only keys that is code unit order except surrogates. */
-function compareUtf8(a: string, b: string): number {
+/** Code units whose UTF-16 order can differ from UTF-8 byte order (surrogates and U+E000..U+FFFF). */
+const orderSensitive = /[\ud800-\uffff]/;
+
+/**
+ * Go sorts map keys by their UTF-8 bytes. Below U+D800 that is UTF-16 code unit order, so the
+ * common case (ASCII claim names) compares strings directly without encoding them.
+ */
+export function compareUtf8(a: string, b: string): number {
+  if (!orderSensitive.test(a) && !orderSensitive.test(b)) return a < b ? -1 : a > b ? 1 : 0;
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
