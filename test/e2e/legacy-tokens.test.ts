@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectOk, kubectl, readKubeconfigCa, startServer, useServerAndKubectl, type ServerProcess } from './harness.js';
-import { eventually, getJson, controllerDenials } from './support.js';
+import { expectOk, kubectl, readKubeconfigCa, startServer, useServerAndKubectl } from './harness.js';
+import { eventually, getJson, controllerDenials, payloadOf, tokenKubeconfig } from './support.js';
 
 const ok = expectOk;
 const work = mkdtempSync(join(tmpdir(), 'insignia-legacy-tokens-'));
@@ -21,17 +21,6 @@ after(() => rmSync(work, { recursive: true, force: true }));
 
 const decode = (b64: string | undefined) => Buffer.from(b64 ?? '', 'base64').toString('utf8');
 const today = () => new Date().toISOString().slice(0, 10);
-
-/** A kubeconfig with the cluster's CA and no client certificate (the token comes with --token). */
-function tokenKubeconfig(server: ServerProcess): string {
-  const path = join(work, `token-${server.port}.kubeconfig`);
-  const caPath = join(server.dataDir, 'pki', 'ca.crt');
-  writeFileSync(
-    path,
-    `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server.url}", certificate-authority: "${caPath}"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`,
-  );
-  return path;
-}
 
 /** The documentation's example (tasks/configure-pod-container/configure-service-account). */
 const buildRobot = `apiVersion: v1
@@ -65,7 +54,7 @@ describe('legacy token Secrets with kubectl 1.32', () => {
     assert.equal(decode(secret.data['ca.crt']), readKubeconfigCa(t.server.kubeconfig));
     assert.equal(decode(secret.data.namespace), 'default');
     assert.equal(secret.metadata.annotations['kubernetes.io/service-account.uid'], sa.metadata.uid);
-    const claims = JSON.parse(Buffer.from(decode(secret.data.token).split('.')[1]!, 'base64url').toString('utf8'));
+    const claims = payloadOf(decode(secret.data.token));
     assert.deepEqual(claims, {
       iss: 'kubernetes/serviceaccount',
       'kubernetes.io/serviceaccount/namespace': 'default',

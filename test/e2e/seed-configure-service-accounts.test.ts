@@ -12,16 +12,10 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { expectOk, useServerAndKubectl } from './harness.js';
-import { eventually } from './support.js';
+import { eventually, payloadOf } from './support.js';
 import { clientFromKubeconfig } from './client.js';
 
 const ok = expectOk;
-
-function claimsOf(token: string): Record<string, unknown> {
-  const parts = token.trim().split('.');
-  assert.equal(parts.length, 3, 'a compact JWS');
-  return JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-}
 
 describe('seed: Configure Service Accounts for Pods (kubectl 1.32)', () => {
   const t = useServerAndKubectl('1.32', { before, after });
@@ -50,13 +44,13 @@ describe('seed: Configure Service Accounts for Pods (kubectl 1.32)', () => {
   it('manually creates API tokens, plain and bound to a Node', async () => {
     ok(await t.k(['create', 'serviceaccount', 'build-robot']), 'create sa');
     const token = ok(await t.k(['create', 'token', 'build-robot']), 'create token');
-    const claims = claimsOf(token);
+    const claims = payloadOf(token);
     assert.equal(claims.sub, 'system:serviceaccount:default:build-robot');
     assert.equal(Number(claims.exp) - Number(claims.iat), 3600);
 
     const node = JSON.parse(ok(await t.k(['create', '-f', '-', '-o', 'json'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-001' } }) }), 'create node')) as { metadata: { uid: string } };
     const bound = ok(await t.k(['create', 'token', 'build-robot', '--bound-object-kind', 'Node', '--bound-object-name', 'node-001', '--bound-object-uid', node.metadata.uid]), 'create bound token');
-    const k8s = claimsOf(bound)['kubernetes.io'] as { node?: { name: string; uid: string } };
+    const k8s = payloadOf(bound)['kubernetes.io'] as { node?: { name: string; uid: string } };
     assert.deepEqual(k8s.node, { name: 'node-001', uid: node.metadata.uid });
     // "valid until it expires or either the associated Node or service account are deleted"
     const c = clientFromKubeconfig(t.server.kubeconfig);
@@ -82,7 +76,7 @@ describe('seed: Configure Service Accounts for Pods (kubectl 1.32)', () => {
     });
     assert.equal(Buffer.from(secret.data!.namespace!, 'base64').toString(), 'default');
     assert.match(Buffer.from(secret.data!['ca.crt']!, 'base64').toString(), /BEGIN CERTIFICATE/);
-    assert.equal(claimsOf(Buffer.from(secret.data!.token!, 'base64').toString()).sub, 'system:serviceaccount:default:build-robot');
+    assert.equal(payloadOf(Buffer.from(secret.data!.token!, 'base64').toString()).sub, 'system:serviceaccount:default:build-robot');
 
     const described = ok(await t.k(['describe', 'secrets/build-robot-secret']), 'describe');
     assert.match(described, /^Name:\s+build-robot-secret$/m);

@@ -1,5 +1,7 @@
 /** Small helpers shared by the end-to-end tests: polling for asynchronous controllers, JSON reads, server-log checks. */
-import type { Kubectl } from './harness.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kubectl, ServerProcess } from './harness.js';
 
 /** Polls `check` every 200 ms until it returns a value other than undefined (fails after `ms`, quoting the last error). */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
@@ -28,3 +30,19 @@ const refused = new RegExp(String.raw`User ${controllerIdentity} cannot |user ${
 
 /** Server log lines where RBAC refused a controller identity, or refused it an escalation (its warnings quote the 403). */
 export const controllerDenials = (log: string): string[] => log.split('\n').filter((l) => refused.test(l));
+
+/** The claims of a compact JWS, decoded without verification (verifying is the server's and jose's job). */
+export function payloadOf(token: string): any {
+  return JSON.parse(Buffer.from(token.trim().split('.')[1] ?? '', 'base64url').toString('utf8'));
+}
+
+/** A kubeconfig (in the server's data directory) with the cluster's CA and no client certificate: the token comes with --token. */
+export function tokenKubeconfig(server: ServerProcess): string {
+  const path = join(server.dataDir, `token-${server.port}.kubeconfig`);
+  const caPath = join(server.dataDir, 'pki', 'ca.crt');
+  writeFileSync(
+    path,
+    `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server.url}", certificate-authority: "${caPath}"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`,
+  );
+  return path;
+}

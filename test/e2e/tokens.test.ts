@@ -16,29 +16,15 @@ import { createRemoteJWKSet, customFetch, jwtVerify, type FetchImplementation } 
 import { parse as parseYaml } from 'yaml';
 import { clientFromKubeconfig } from './client.js';
 import { expectOk, kubectl, startServer, useServerAndKubectl, type ServerProcess } from './harness.js';
+import { payloadOf, tokenKubeconfig } from './support.js';
 
 const ok = expectOk;
 const work = mkdtempSync(join(tmpdir(), 'insignia-tokens-'));
 const tokenFile = join(work, 'tokens.csv');
 writeFileSync(tokenFile, 'static-token-1234,alice,alice-uid,"devs,ops"\n');
 
-/** Claims of a compact JWS (not verified: that is what the server and jose are for). */
-function payloadOf(token: string): any {
-  return JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
-}
 function headerOf(token: string): any {
   return JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8'));
-}
-
-/** A kubeconfig with the cluster's CA and no client certificate (the token comes with --token). */
-function tokenKubeconfig(server: ServerProcess): string {
-  const path = join(work, `token-${server.port}.kubeconfig`);
-  const caPath = join(server.dataDir, 'pki', 'ca.crt');
-  writeFileSync(
-    path,
-    `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server.url}", certificate-authority: "${caPath}"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`,
-  );
-  return path;
 }
 
 /** GET with a CA and an optional bearer token; resolves status, headers, body. */
