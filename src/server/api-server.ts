@@ -284,7 +284,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     if (!output) {
       throw notAcceptable('only the following media types are accepted: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/json;as=Table;v=v1;g=meta.k8s.io');
     }
-    if (createHandler || !store) {
+    if (!store) {
+      // A create-only kind (checked above: it has a handler).
       if (info.subresource || info.name || info.verb !== 'create' || !createHandler) throw methodNotSupported(gr, info.verb || (req.method ?? '').toLowerCase());
       const body = await readBody(req);
       return createHandler({ req, res, info, query, user, resource, output, api, warnings: [] }, body);
