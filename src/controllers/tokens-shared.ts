@@ -7,14 +7,18 @@ import type { KubeObject } from '../api/meta.js';
 import { sleep, type Clock } from '../client/clock.js';
 import { isConflict } from '../client/errors.js';
 
-export const serviceAccountTokenType = 'kubernetes.io/service-account-token';
-export const serviceAccountNameKey = 'kubernetes.io/service-account.name';
-export const serviceAccountUidKey = 'kubernetes.io/service-account.uid';
-export const tokenKey = 'token';
-export const rootCaKey = 'ca.crt';
-export const namespaceKey = 'namespace';
-export const lastUsedLabelKey = 'kubernetes.io/legacy-token-last-used';
-export const invalidSinceLabelKey = 'kubernetes.io/legacy-token-invalid-since';
+import {
+  invalidSinceLabelKey,
+  lastUsedLabelKey,
+  namespaceKey,
+  rootCaKey,
+  serviceAccountNameKey,
+  serviceAccountTokenType,
+  serviceAccountUidKey,
+  tokenKey,
+} from '../api/serviceaccount-tokens.js';
+
+export { invalidSinceLabelKey, lastUsedLabelKey, namespaceKey, rootCaKey, serviceAccountNameKey, serviceAccountTokenType, serviceAccountUidKey, tokenKey };
 export const trackingConfigMapName = 'kube-apiserver-legacy-service-account-token-tracking';
 export const trackingConfigMapDataKey = 'since';
 /** The field manager of kube-controller-manager's writes (client-go's default: the binary name). */

@@ -18,13 +18,13 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { KubeObject } from '../../api/meta.js';
+import { invalidSinceLabelKey } from '../../api/serviceaccount-tokens.js';
 import type { TokenVerifier, VerifiedToken } from '../../tokens/types.js';
 import { objectKey, type CachedAuthentication, type TokenCache } from './token-cache.js';
 import { AuthenticationError, bearerTokenOf, type AuthResult, type Credentials, type SyncAuthenticator, type UserInfo } from './types.js';
 
 /** The issuer of legacy (Secret-based) tokens. */
 export const legacyIssuer = 'kubernetes/serviceaccount';
-export const invalidSinceLabel = 'kubernetes.io/legacy-token-invalid-since';
 
 export const podNameKey = 'authentication.kubernetes.io/pod-name';
 export const podUidKey = 'authentication.kubernetes.io/pod-uid';
@@ -178,10 +178,10 @@ export function createServiceAccountAuthenticator(o: ServiceAccountAuthenticator
     if (!sa) fail(`serviceaccounts "${saName}" not found`);
     if (sa.metadata.deletionTimestamp) fail(`ServiceAccount ${ns}/${saName} has been deleted`);
     if (sa.metadata.uid !== c.serviceAccount.uid) fail(`ServiceAccount UID (${sa.metadata.uid ?? ''}) does not match claim (${c.serviceAccount.uid})`);
-    if (secret.metadata.labels?.[invalidSinceLabel]) {
+    if (secret.metadata.labels?.[invalidSinceLabelKey]) {
       o.legacyTokenUsed?.(secret);
       fail(
-        `the token in secret ${ns}/${secretName} for service account ${ns}/${saName} has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the '${invalidSinceLabel}' label from the secret to temporarily allow use of this token`,
+        `the token in secret ${ns}/${secretName} for service account ${ns}/${saName} has been marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or remove the '${invalidSinceLabelKey}' label from the secret to temporarily allow use of this token`,
       );
     }
     o.legacyTokenUsed?.(secret);

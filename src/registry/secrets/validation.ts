@@ -5,6 +5,7 @@
  * (upstream answers such bodies with a 400 decode error). Sizes count decoded bytes. `stringData`
  * has already been merged into `data` by the strategy, and `type` defaulted to Opaque.
  */
+import { serviceAccountNameKey, serviceAccountTokenType } from '../../api/serviceaccount-tokens.js';
 import { forbidden, invalid, key, required, tooLong, type FieldError } from '../../api/field-errors.js';
 import type { KubeObject } from '../../api/meta.js';
 import { decodeBase64Strict, goJsonObjectError, validateImmutableField } from '../../api/validation/helpers.js';
@@ -14,7 +15,6 @@ import { asObject, str } from '../common.js';
 /** core.MaxSecretSize: 1 MiB of decoded data. */
 export const maxSecretSize = 1024 * 1024;
 const redacted = '<secret contents redacted>';
-export const serviceAccountNameAnnotation = 'kubernetes.io/service-account.name';
 
 /** Decodes every `data` value; undecodable entries yield a field error instead of bytes. */
 export function decodeSecretData(data: unknown, path = 'data'): { bytes: Map<string, Buffer>; errs: FieldError[] } {
@@ -48,9 +48,9 @@ export function validateSecret(obj: KubeObject): FieldError[] {
     if (err) errs.push(invalid(key('data', k), redacted, err));
   };
   switch (str(obj.type)) {
-    case 'kubernetes.io/service-account-token':
-      if (!obj.metadata.annotations?.[serviceAccountNameAnnotation]) {
-        errs.push(required(key('metadata.annotations', serviceAccountNameAnnotation)));
+    case serviceAccountTokenType:
+      if (!obj.metadata.annotations?.[serviceAccountNameKey]) {
+        errs.push(required(key('metadata.annotations', serviceAccountNameKey)));
       }
       break;
     case 'kubernetes.io/dockercfg':
