@@ -11,6 +11,8 @@
  *   4. Tokens (bench/tokens.ts): TokenReview hot and cold, TokenRequest bound to pods.
  *   5. Authorization (bench/authz.ts): RBAC decisions/s against 1,000 roles and 5,000 bindings,
  *      and the request and TokenReview paths through RBAC against system:masters.
+ *   6. Node agent (bench/node.ts, its own server with --no-embedded-node): pods started per second
+ *      end to end for 1,000 pods, and their steady TokenRequest rate at the refresh rule.
  *
  * Nothing here asserts: it prints figures and ratios.
  */
@@ -23,6 +25,7 @@ import { clientFromKubeconfig } from '../test/e2e/client.js';
 import { connect, targetFromKubeconfig } from './load.js';
 import { runTokenBenchmarks } from './tokens.js';
 import { runAuthzBenchmarks } from './authz.js';
+import { runNodeBenchmarks } from './node.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 
@@ -132,6 +135,7 @@ async function main(): Promise<void> {
   await runAuthzBenchmarks(server, seconds);
   c.agent.destroy();
   await server.stop();
+  await runNodeBenchmarks();
 }
 
 main().catch((e) => {

@@ -46,6 +46,8 @@ const core = (r: Omit<ResourceInfo, 'group' | 'version' | 'listKind' | 'definiti
 
 /** Core (legacy group) resources served under /api/v1. */
 export const coreResources: ResourceInfo[] = [
+  // Create-only: the legacy form of pods/binding (the pod named by the Binding's metadata.name).
+  core({ resource: 'bindings', singular: 'binding', kind: 'Binding', namespaced: true, verbs: ['create'] }),
   core({
     resource: 'configmaps', singular: 'configmap', kind: 'ConfigMap', namespaced: true,
     verbs: standardVerbs, shortNames: ['cm'],
@@ -70,7 +72,10 @@ export const coreResources: ResourceInfo[] = [
   core({
     resource: 'pods', singular: 'pod', kind: 'Pod', namespaced: true,
     verbs: standardVerbs, shortNames: ['po'], categories: ['all'],
-    subresources: [{ name: 'status', kind: 'Pod', verbs: ['get', 'patch', 'update'] }],
+    subresources: [
+      { name: 'binding', kind: 'Binding', verbs: ['create'] },
+      { name: 'status', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+    ],
   }),
   core({
     resource: 'secrets', singular: 'secret', kind: 'Secret', namespaced: true,
@@ -106,6 +111,12 @@ export const rbacResources: ResourceInfo[] = [
   rbac({ resource: 'roles', singular: 'role', kind: 'Role', namespaced: true, verbs: standardVerbs }),
 ];
 
+const coordination = inGroup('coordination.k8s.io', 'v1', 'coordination');
+/** coordination.k8s.io/v1: Leases (node heartbeats in kube-node-lease, leader election). */
+export const coordinationResources: ResourceInfo[] = [
+  coordination({ resource: 'leases', singular: 'lease', kind: 'Lease', namespaced: true, verbs: standardVerbs }),
+];
+
 const authn = inGroup('authentication.k8s.io', 'v1', 'authentication');
 const authnBeta = inGroup('authentication.k8s.io', 'v1beta1', 'authentication');
 /**
@@ -131,7 +142,13 @@ export const authorizationResources: ResourceInfo[] = [
  * Every resource this server knows, core first, then named groups. Routing looks resources up
  * here; a resource is served when the server has a Store or a create handler for it.
  */
-export const allResources: ResourceInfo[] = [...coreResources, ...rbacResources, ...authenticationResources, ...authorizationResources];
+export const allResources: ResourceInfo[] = [
+  ...coreResources,
+  ...rbacResources,
+  ...authenticationResources,
+  ...authorizationResources,
+  ...coordinationResources,
+];
 
 export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
   return allResources.find((r) => r.group === group && r.version === version && r.resource === resource);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** The `insignia` command line. */
 import { Command } from 'commander';
+import { addNodeCommands } from './node.js';
 import { runServe, serveParts, type ServeFlags } from './serve.js';
 
 const program = new Command();
@@ -24,6 +25,7 @@ for (const part of serveParts) part.addFlags(serve);
 serve.action(async (flags: ServeFlags) => {
   await runServe(flags);
 });
+addNodeCommands(program);
 
 /** Go-style boolean flag values: `--flag`, `--flag=true`, `--flag=false`. */
 export function parseBoolFlag(v: string | undefined): boolean {

@@ -29,6 +29,7 @@ import { podStrategy } from '../registry/pods/strategy.js';
 import { secretStrategy } from '../registry/secrets/strategy.js';
 import { serviceAccountStrategy } from '../registry/serviceaccounts/strategy.js';
 import { serviceStrategy } from '../registry/services/strategy.js';
+import { leaseStrategy } from '../registry/leases/strategy.js';
 import { createApiServer, type VersionInfo } from '../server/api-server.js';
 import { createApiMetrics } from '../server/metrics.js';
 import { setDefinitionLookup } from '../server/handlers/decode.js';
@@ -41,12 +42,13 @@ import { rbacPart } from './wiring/rbac.js';
 import { admissionPart } from './wiring/admission.js';
 import { controllersPart } from './wiring/controllers.js';
 import { legacyTokensPart } from './wiring/legacy-tokens.js';
+import { nodePart } from './wiring/node.js';
 import type { Authorizer } from '../auth/authz/types.js';
 
 export type { ServeFlags };
 
 /** The parts of the server beyond the core, in build order (see wiring/part.ts). */
-export const serveParts: PartModule[] = [tokensPart, rbacPart, admissionPart, controllersPart, legacyTokensPart];
+export const serveParts: PartModule[] = [tokensPart, rbacPart, admissionPart, controllersPart, legacyTokensPart, nodePart];
 
 export const serverVersion: VersionInfo = {
   major: '1',
@@ -84,6 +86,7 @@ export async function runServe(flags: ServeFlags): Promise<void> {
     nodeStrategy,
     eventStrategy,
     serviceStrategy,
+    leaseStrategy,
   ];
   const watchCacheSize = Number(flags.defaultWatchCacheSize) || 10000;
   const stores = strategies.map((strategy) => new Store({ backend, strategy, watchCacheSize, schema: schemaRegistry }));

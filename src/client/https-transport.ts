@@ -14,6 +14,14 @@ export interface ClientConfig {
   clientCertPem?: string;
   clientKeyPem?: string;
   bearerToken?: string;
+  /**
+   * Asked for the bearer token on every request (e.g. a projected token file that rotates:
+   * workload/token-source.ts); takes precedence over `bearerToken`. When it throws, the request
+   * fails with that error and nothing is sent.
+   */
+  bearerTokenSource?: () => string;
+  /** Called when a request was answered 401 (a token source may then re-read its token, as client-go resets its file source). */
+  onUnauthorized?: () => void;
   /** User-Agent header (like client-go's `<binary>/<version> ... <controller name>`). */
   userAgent?: string;
   /** Per-request timeout for non-watch requests (default 60 s). */
@@ -36,14 +44,18 @@ export function createHttpsTransport(config: ClientConfig): Transport {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string> = { Accept: 'application/json' };
       if (config.userAgent) headers['User-Agent'] = config.userAgent;
-      if (config.bearerToken) headers.Authorization = `Bearer ${config.bearerToken}`;
+      const token = config.bearerTokenSource ? config.bearerTokenSource() : config.bearerToken;
+      if (token) headers.Authorization = `Bearer ${token}`;
       if (req.body !== undefined) {
         headers['Content-Type'] = req.contentType ?? 'application/json';
         headers['Content-Length'] = String(Buffer.byteLength(req.body));
       }
       const r = https.request(
         { host: base.hostname.replace(/^\[|\]$/g, ''), port: base.port || 443, method: req.method, path: requestTarget(req), agent, headers },
-        (res) => resolve({ res, abort: () => r.destroy() }),
+        (res) => {
+          if (res.statusCode === 401) config.onUnauthorized?.();
+          resolve({ res, abort: () => r.destroy() });
+        },
       );
       r.on('error', reject);
       if (!streaming) r.setTimeout(timeoutMs, () => r.destroy(new Error(`request timed out after ${timeoutMs} ms`)));

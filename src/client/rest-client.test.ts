@@ -34,6 +34,14 @@ describe('rest client', () => {
     assert.deepEqual(del, { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: created.metadata.uid }, propagationPolicy: 'Background' });
   });
 
+  it('creates through a subresource at the named object', async () => {
+    const fake = createFakeTransport();
+    fake.reactor = () => ({ status: 201, body: '{"kind":"Status","apiVersion":"v1","status":"Success","code":201}' });
+    const pods = createRestClient(fake).resource(core('pods'));
+    await pods.create('a', { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'p', namespace: 'a' } }, { subresource: 'binding' });
+    assert.deepEqual([fake.requests[0]!.method, fake.requests[0]!.path], ['POST', '/api/v1/namespaces/a/pods/p/binding']);
+  });
+
   const errors: { name: string; status: number; body: string; check: (e: unknown) => boolean; code: number; reason: string; message: string }[] = [
     {
       name: 'a Status body is surfaced as is',

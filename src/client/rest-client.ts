@@ -33,7 +33,10 @@ export interface WatchOptions {
 export interface WriteOptions {
   fieldManager?: string;
   dryRun?: boolean;
-  /** Subresource to write (status, finalize). */
+  /**
+   * Subresource to write (status, finalize; for create: binding, token, eviction...). A create
+   * with a subresource POSTs to `<collection>/<obj.metadata.name>/<subresource>`.
+   */
   subresource?: string;
 }
 
@@ -117,7 +120,13 @@ export function createRestClient(transport: Transport): RestClient {
           path: collectionPath(gvr, ns),
           query: { labelSelector: o.labelSelector, fieldSelector: o.fieldSelector, resourceVersion: o.resourceVersion, resourceVersionMatch: o.resourceVersionMatch, limit: str(o.limit), continue: o.continue },
         }),
-      create: (ns, obj, o) => call({ method: 'POST', path: collectionPath(gvr, ns), query: writeQuery(o), body: JSON.stringify(obj) }),
+      create: (ns, obj, o) =>
+        call({
+          method: 'POST',
+          path: o?.subresource ? itemPath(ns, obj.metadata.name ?? '', o.subresource) : collectionPath(gvr, ns),
+          query: writeQuery(o),
+          body: JSON.stringify(obj),
+        }),
       update: (ns, obj, o) =>
         call({ method: 'PUT', path: itemPath(ns, obj.metadata.name ?? '', o?.subresource), query: writeQuery(o), body: JSON.stringify(obj) }),
       patch: (ns, name, type, patch, o) =>

@@ -8,11 +8,24 @@ import { createControllerManager, type ControllerIdentity } from './manager.js';
 import { activeNamespace, namespacesPath, nsPath } from './testing/setup.js';
 
 describe('controller manager', () => {
-  const all = ['serviceaccount-controller', 'root-ca-certificate-publisher-controller', 'namespace-controller', 'garbage-collector-controller', 'clusterrole-aggregation-controller'];
+  const all = [
+    'serviceaccount-controller',
+    'root-ca-certificate-publisher-controller',
+    'namespace-controller',
+    'garbage-collector-controller',
+    'clusterrole-aggregation-controller',
+    'node-lifecycle-controller',
+    'scheduler',
+  ];
   const cases: { controllers?: string[]; want: string[] }[] = [
     { want: all },
     { controllers: ['*'], want: all },
-    { controllers: ['*', '-garbage-collector-controller', '-namespace'], want: ['serviceaccount-controller', 'root-ca-certificate-publisher-controller', 'clusterrole-aggregation-controller'] },
+    {
+      controllers: ['*', '-garbage-collector-controller', '-namespace'],
+      want: ['serviceaccount-controller', 'root-ca-certificate-publisher-controller', 'clusterrole-aggregation-controller', 'node-lifecycle-controller', 'scheduler'],
+    },
+    { controllers: ['*', '-nodelifecycle', '-scheduler'], want: all.slice(0, 5) },
+    { controllers: ['nodelifecycle', 'scheduler'], want: ['node-lifecycle-controller', 'scheduler'] },
     { controllers: ['serviceaccount-controller'], want: ['serviceaccount-controller'] },
     { controllers: ['*', '-clusterrole-aggregation'], want: all.filter((n) => n !== 'clusterrole-aggregation-controller') },
     { controllers: ['clusterrole-aggregation'], want: ['clusterrole-aggregation-controller'] },
@@ -62,6 +75,27 @@ describe('controller manager', () => {
       'system:kube-controller-manager',
       'system:serviceaccount:kube-system:service-account-controller',
       'system:serviceaccount:kube-system:root-ca-cert-publisher',
+    ]);
+    await manager.stop();
+  });
+
+  it('runs the scheduler as system:kube-scheduler and the node lifecycle controller as node-controller', async () => {
+    const fake = createFakeTransport();
+    const ids: ControllerIdentity[] = [];
+    const manager = createControllerManager({
+      clientFor: (id) => {
+        ids.push(id);
+        return createRestClient(fake);
+      },
+      rootCa: 'ca',
+      controllers: ['scheduler', 'node-lifecycle-controller'],
+      clock: createFakeClock(),
+      nodeLifecycle: { gracePeriodMs: 1000 },
+    });
+    await manager.start();
+    assert.deepEqual(ids.slice(1).map((id) => [id.user, id.groups]), [
+      ['system:serviceaccount:kube-system:node-controller', ['system:serviceaccounts', 'system:serviceaccounts:kube-system']],
+      ['system:kube-scheduler', []],
     ]);
     await manager.stop();
   });

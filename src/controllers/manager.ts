@@ -1,6 +1,7 @@
 /**
  * The controller manager: the controllers of this folder (ServiceAccounts, root CA publisher,
- * namespace lifecycle, garbage collector, ClusterRole aggregation), selected by a
+ * namespace lifecycle, garbage collector, ClusterRole aggregation, node lifecycle, and the
+ * scheduler, which upstream is its own binary kube-scheduler), selected by a
  * kube-controller-manager style `--controllers` list, sharing one set of informers. It knows nothing of where the server is:
  * `clientFor` supplies a client acting as each identity (the server's loopback certificates when
  * it runs inside `insignia serve`; a kubeconfig's credentials when it runs against a remote
@@ -13,9 +14,11 @@ import type { RestClient } from '../client/rest-client.js';
 import { createClusterRoleAggregationController } from './clusterrole-aggregation.js';
 import { createGarbageCollector } from './garbage-collector.js';
 import { createNamespaceController } from './namespace-lifecycle.js';
+import { createNodeLifecycleController } from './node-lifecycle.js';
 import { isControllerEnabled } from './options.js';
 import { createRootCaPublisher } from './root-ca-publisher.js';
 import type { Controller } from './runner.js';
+import { createScheduler, defaultSchedulerName } from './scheduler.js';
 import { createServiceAccountsController } from './serviceaccounts.js';
 
 /** Who a controller acts as: its --controllers name (and older aliases) and its user. */
@@ -44,6 +47,9 @@ export const controllerIdentities = {
     user: saUser('clusterrole-aggregation-controller'),
     groups: saGroups,
   },
+  nodeLifecycle: { name: 'node-lifecycle-controller', aliases: ['nodelifecycle'], user: saUser('node-controller'), groups: saGroups },
+  /** Not a kube-controller-manager controller upstream: kube-scheduler's own identity. */
+  scheduler: { name: 'scheduler', aliases: [], user: 'system:kube-scheduler', groups: [] },
 } satisfies Record<string, ControllerIdentity>;
 
 export interface ControllerManagerOptions {
@@ -59,6 +65,8 @@ export interface ControllerManagerOptions {
   /** The --controllers list (default ['*']). */
   controllers?: string[];
   clock?: Clock;
+  /** Node lifecycle timings (ms): --node-monitor-period (5 s), --node-monitor-grace-period (50 s), --node-startup-grace-period (60 s). */
+  nodeLifecycle?: { monitorPeriodMs?: number; gracePeriodMs?: number; startupGracePeriodMs?: number };
   log?: (component: string, message: string, err?: unknown) => void;
   /** Called once a controller's caches have synced and its workers run. */
   started?: (name: string) => void;
@@ -83,10 +91,15 @@ export function createControllerManager(o: ControllerManagerOptions): Controller
   const starts: Promise<void>[] = [];
   let informers: InformerFactory | undefined;
 
-  async function build(id: ControllerIdentity, make: (client: RestClient, recorder: EventRecorder, informers: InformerFactory) => Controller): Promise<void> {
+  /** `component`: the events' source (default: the controller's name). */
+  async function build(
+    id: ControllerIdentity,
+    make: (client: RestClient, recorder: EventRecorder, informers: InformerFactory) => Controller,
+    component = id.name,
+  ): Promise<void> {
     if (!enabled(id)) return;
     const client = await o.clientFor(id);
-    const recorder = createEventRecorder({ client, component: id.name, clock: o.clock, log: log(id.name) });
+    const recorder = createEventRecorder({ client, component, clock: o.clock, log: log(id.name) });
     recorders.push(recorder);
     controllers.push(make(client, recorder, informers!));
   }
@@ -108,6 +121,16 @@ export function createControllerManager(o: ControllerManagerOptions): Controller
         createGarbageCollector({ informers, client, recorder, clock, log: log('garbage-collector') }));
       await build(controllerIdentities.clusterRoleAggregation, (client, _recorder, informers) =>
         createClusterRoleAggregationController({ informers, client, clock, log: log('clusterrole-aggregation-controller') }));
+      await build(
+        controllerIdentities.nodeLifecycle,
+        (client, recorder, informers) => createNodeLifecycleController({ informers, client, recorder, clock, ...o.nodeLifecycle, log: log('node-lifecycle-controller') }),
+        'node-controller',
+      );
+      await build(
+        controllerIdentities.scheduler,
+        (client, recorder, informers) => createScheduler({ informers, client, recorder, clock, log: log('scheduler') }),
+        defaultSchedulerName,
+      );
       informers.start();
       for (const c of controllers) {
         starts.push(

@@ -29,7 +29,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from '../api/validation/
 import type { AdmissionAttributes, AdmissionChain, UserInfo } from '../admission/types.js';
 import type { Backend, KeyValue, WriteResult } from '../storage/backend.js';
 import { clone, decodeFromStorage, encodeForStorage, orderTopLevel } from './codec.js';
-import type { Strategy } from './types.js';
+import type { Strategy, SubresourceStrategy } from './types.js';
 import { WatchCache, type CacheEntry } from './watch-cache.js';
 import { listObjects, type ListOptions, type ListResult, type ReadView } from './list.js';
 import { watchObjects, type WatchOptions, type WatchSink } from './watch.js';
@@ -308,13 +308,15 @@ export class Store {
    * object and returns the desired one. Retries on a lost compare-and-swap unless a
    * resourceVersion precondition was given (then 409). `tryUpdate` may set
    * metadata.resourceVersion to request a precondition (patches that carry one).
+   * `subresourceStrategy` serves a subresource with its own REST (pods/binding) that the
+   * resource's Strategy does not list.
    */
   async guaranteedUpdate(
     namespace: string,
     name: string,
     ctx: WriteContext,
     tryUpdate: TryUpdate,
-    opts: { subresource?: string; resourceVersion?: number } = {},
+    opts: { subresource?: string; resourceVersion?: number; subresourceStrategy?: SubresourceStrategy } = {},
   ): Promise<KubeObject> {
     const key = this.key(namespace, name);
     const subresource = opts.subresource ?? '';
@@ -343,7 +345,7 @@ export class Store {
       const attrs = this.admissionAttrs('UPDATE', subresource, namespace, name, obj, current, ctx);
       await ctx.admission?.admit(attrs);
       obj = attrs.object!;
-      this.beforeUpdate(obj, current, subresource);
+      this.beforeUpdate(obj, current, subresource, opts.subresourceStrategy);
       await ctx.admission?.validate(this.admissionAttrs('UPDATE', subresource, namespace, name, obj, current, ctx));
       obj.metadata.resourceVersion = current.metadata.resourceVersion;
       // managedFields are the server's: recomputed from the change, never taken from the request.
@@ -375,12 +377,12 @@ export class Store {
   }
 
   /** Upstream rest.BeforeUpdate: system fields carried over, then validation (422). */
-  private beforeUpdate(obj: KubeObject, old: KubeObject, subresource: string): void {
+  private beforeUpdate(obj: KubeObject, old: KubeObject, subresource: string, override?: SubresourceStrategy): void {
     const meta = obj.metadata;
     const oldMeta = old.metadata;
     if (oldMeta.generation !== undefined) meta.generation = oldMeta.generation;
     else delete meta.generation;
-    const sub = subresource ? this.strategy.subresources?.[subresource] : undefined;
+    const sub = subresource ? (override ?? this.strategy.subresources?.[subresource]) : undefined;
     if (subresource && !sub) throw notFound(this.groupResource, `${meta.name}/${subresource}`);
     if (sub) sub.prepareForUpdate(obj, old);
     else this.strategy.prepareForUpdate?.(obj, old);

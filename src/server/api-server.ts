@@ -249,6 +249,8 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         name: info.name,
       };
       if (!info.isResourceRequest && attrs.verb === 'head') attrs.verb = 'get';
+      // Upstream RequestInfo: a list/watch whose fieldSelector requires metadata.name=<n> is about <n>.
+      if ((attrs.verb === 'list' || attrs.verb === 'watch') && !attrs.name) attrs.name = exactNameOf(query.get('fieldSelector'));
       const decision = await options.authorizer.authorize(attrs);
       if (decision.decision !== 'allow') {
         throw forbiddenError(attrs, decision.reason);
@@ -380,6 +382,22 @@ function metricsVerb(method: string, info: RequestInfo): string {
   if (info.verb === 'list') return 'LIST';
   if (info.verb === 'watch') return 'WATCH';
   return method.toUpperCase();
+}
+
+/**
+ * fields.Selector.RequiresExactMatch("metadata.name") of a fieldSelector, when the name is a valid
+ * path segment (upstream NewRequestInfo); "" otherwise.
+ */
+export function exactNameOf(selector: string | null): string {
+  if (!selector) return '';
+  for (const term of selector.split(',')) {
+    const m = /^\s*metadata\.name\s*==?\s*(.*?)\s*$/.exec(term);
+    if (!m) continue;
+    const name = m[1]!;
+    if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('%')) return '';
+    return name;
+  }
+  return '';
 }
 
 function forbiddenError(a: Attributes, reason: string): StatusError {

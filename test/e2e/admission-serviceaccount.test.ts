@@ -3,14 +3,16 @@
  * with the real kubectl 1.32: the default account and the projected token volume on
  * `kubectl run`, image pull secrets copied from the account, missing accounts refused (403),
  * serviceAccountName immutable (422), automount opt-out, mirror pods, enforced mountable secrets,
- * and the blog walkthrough (namespace, account, dry-run manifest, apply, describe, clean up).
+ * and the blog walkthrough of ../shared/seeds/002 (namespace, account, dry-run manifest, apply,
+ * `1/1 Running` on the embedded node, describe, the token on disk, clean up).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { expectOk, useServerAndKubectl, type Kubectl } from './harness.js';
+import { eventually, payloadOf } from './support.js';
 
 const ok = expectOk;
 const tokenPath = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -159,13 +161,30 @@ describe('ServiceAccount admission with kubectl 1.32', () => {
     writeFileSync(path, manifest.replace(/^spec:$/m, 'spec:\n  serviceAccountName: my-sa # add this line'));
     assert.match(readFileSync(path, 'utf8'), /serviceAccountName: my-sa/);
     assert.equal(ok(await t.k(['apply', '-f', path]), 'apply').trim(), 'pod/my-pod created');
-    assert.match(ok(await t.k(['get', 'po', 'my-pod', '-n=my-ns']), 'get po'), /^my-pod\s+0\/1\s+Pending\s+0\s+\d+s$/m);
+    // The embedded node agent runs it: `my-pod   1/1     Running   0          3m33s` in the post.
+    await eventually('my-pod 1/1 Running', async () => {
+      const out = ok(await t.k(['get', 'po', 'my-pod', '-n=my-ns']), 'get po');
+      return /^my-pod\s+1\/1\s+Running\s+0\s+\d+s$/m.test(out) ? out : undefined;
+    });
     const described = ok(await t.k(['describe', 'po', 'my-pod', '-n=my-ns']), 'describe');
     assert.match(described, /^Name:\s+my-pod$/m);
     assert.match(described, /^Namespace:\s+my-ns$/m);
+    assert.match(described, /^Priority:\s+0$/m);
     assert.match(described, /^Service Account:  my-sa$/m);
+    assert.match(described, /^Node:\s+insignia-node\/\S+$/m);
+    assert.match(described, /^Status:\s+Running$/m);
     assert.match(described, /kube-api-access-[a-z0-9]{5}:\n\s+Type:\s+Projected/);
+    // The pod's identity on disk: its kube-api-access volume holds a token for my-sa.
+    const pod = JSON.parse(ok(await t.k(['get', 'po', 'my-pod', '-n=my-ns', '-o', 'json']), 'get -o json')) as { metadata: { uid: string }; spec: { volumes: { name: string }[] } };
+    const podDir = join(t.server.dataDir, 'kubelet', 'pods', pod.metadata.uid);
+    const volume = join(podDir, 'volumes', pod.spec.volumes.find((v) => v.name.startsWith('kube-api-access-'))!.name);
+    const claims = payloadOf(readFileSync(join(volume, 'token'), 'utf8'));
+    assert.equal(claims.sub, 'system:serviceaccount:my-ns:my-sa');
+    assert.equal(claims['kubernetes.io'].pod.name, 'my-pod');
+    assert.equal(readFileSync(join(volume, 'namespace'), 'utf8'), 'my-ns');
     assert.equal(ok(await t.k(['delete', 'po', 'my-pod', '-n=my-ns']), 'delete pod').trim(), 'pod "my-pod" deleted');
+    assert.equal((await t.k(['get', 'po', 'my-pod', '-n=my-ns'])).code, 1);
+    await eventually('the pod folder removed', async () => (existsSync(podDir) ? undefined : true));
     assert.equal(ok(await t.k(['delete', 'ns', 'my-ns']), 'delete ns').trim(), 'namespace "my-ns" deleted');
   });
 });

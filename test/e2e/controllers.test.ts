@@ -128,10 +128,13 @@ describe('controllers with kubectl 1.32', () => {
       'generic-garbage-collector.crt': saGroups,
       'legacy-service-account-token-cleaner.crt': saGroups,
       'namespace-controller.crt': saGroups,
+      'node-controller.crt': saGroups,
       'root-ca-cert-publisher.crt': saGroups,
       'service-account-controller.crt': saGroups,
       'system_apiserver.crt': ['system:masters'],
       'system_kube-controller-manager.crt': [],
+      'system_kube-scheduler.crt': [],
+      'system_node_insignia-node.crt': ['system:nodes'],
     });
     assert.deepEqual(controllerDenials(t.server.output()), []);
   });

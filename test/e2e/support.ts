@@ -25,10 +25,10 @@ export async function getJson(k: Kubectl, args: string[]): Promise<any | undefin
   return r.code === 0 ? JSON.parse(r.stdout) : undefined;
 }
 
-const controllerIdentity = String.raw`\?"(system:serviceaccount:kube-system:[\w-]+|system:kube-controller-manager)\?"`;
+const controllerIdentity = String.raw`\?"(system:serviceaccount:kube-system:[\w-]+|system:kube-controller-manager|system:kube-scheduler|system:node:[\w.-]+)\?"`;
 const refused = new RegExp(String.raw`User ${controllerIdentity} cannot |user ${controllerIdentity} .*attempting to grant RBAC permissions`);
 
-/** Server log lines where RBAC refused a controller identity, or refused it an escalation (its warnings quote the 403). */
+/** Server log lines where RBAC refused a controller, scheduler or node identity, or refused it an escalation (its warnings quote the 403). */
 export const controllerDenials = (log: string): string[] => log.split('\n').filter((l) => refused.test(l));
 
 /** The claims of a compact JWS, decoded without verification (verifying is the server's and jose's job). */

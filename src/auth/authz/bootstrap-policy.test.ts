@@ -19,6 +19,10 @@ const namespaces = sa('namespace-controller');
 const gc = sa('generic-garbage-collector');
 const cleaner = sa('legacy-service-account-token-cleaner');
 const aggregation = sa('clusterrole-aggregation-controller');
+const nodeController = sa('node-controller');
+const scheduler: UserInfo = { username: 'system:kube-scheduler', groups: ['system:authenticated'] };
+const node: UserInfo = { username: 'system:node:n1', groups: ['system:nodes', 'system:authenticated'] };
+const coordination = { apiGroup: 'coordination.k8s.io' };
 
 const req = (user: UserInfo, verb: string, resource: string, namespace = '', extra: Partial<Attributes> = {}): Attributes => {
   const [res, subresource = ''] = resource.split('/');
@@ -87,10 +91,41 @@ describe('bootstrap policy: what each controller identity may do', () => {
     ['aggregation: may not delete clusterroles', req(aggregation, 'delete', 'clusterroles', '', rbac), 'no-opinion'],
     ['aggregation: may not update roles', req(aggregation, 'update', 'roles', 'a', rbac), 'no-opinion'],
     ['aggregation: may not bind', req(aggregation, 'bind', 'clusterroles', '', rbac), 'no-opinion'],
+    // The scheduler (system:kube-scheduler, bound to the User).
+    ['scheduler: watch pods', req(scheduler, 'watch', 'pods'), 'allow'],
+    ['scheduler: list nodes', req(scheduler, 'list', 'nodes'), 'allow'],
+    ['scheduler: bind a pod', req(scheduler, 'create', 'pods/binding', 'a'), 'allow'],
+    ['scheduler: Unschedulable condition', req(scheduler, 'patch', 'pods/status', 'a'), 'allow'],
+    ['scheduler: Scheduled event', req(scheduler, 'create', 'events', 'a'), 'allow'],
+    ['scheduler: its leader lease', req(scheduler, 'update', 'leases', 'kube-system', { ...coordination, name: 'kube-scheduler' }), 'allow'],
+    ['scheduler: another lease', req(scheduler, 'update', 'leases', 'kube-system', { ...coordination, name: 'other' }), 'no-opinion'],
+    ['scheduler: may not update pods', req(scheduler, 'update', 'pods', 'a'), 'no-opinion'],
+    ['scheduler: may not read secrets', req(scheduler, 'get', 'secrets', 'a'), 'no-opinion'],
+    // The node lifecycle controller (its informers list and watch as system:kube-controller-manager).
+    ['node-controller: update node status', req(nodeController, 'update', 'nodes/status'), 'allow'],
+    ['node-controller: patch a node (taints)', req(nodeController, 'patch', 'nodes'), 'allow'],
+    ['node-controller: mark pods not ready', req(nodeController, 'patch', 'pods/status', 'a'), 'allow'],
+    ['node-controller: delete pods', req(nodeController, 'delete', 'pods', 'a'), 'allow'],
+    ['node-controller: record an Event', req(nodeController, 'create', 'events', 'default'), 'allow'],
+    ['node-controller: may not create nodes', req(nodeController, 'create', 'nodes'), 'no-opinion'],
+    ['node-controller: may not read secrets', req(nodeController, 'get', 'secrets', 'a'), 'no-opinion'],
+    // system:node is bound to no one: a node gets nothing through RBAC (the Node authorizer decides).
+    ['node: nothing through RBAC', req(node, 'get', 'nodes', '', { name: 'n1' }), 'no-opinion'],
   ];
   for (const [name, attrs, want] of cases) {
     it(name, async () => assert.equal((await policy.authorizer.authorize(attrs)).decision, want));
   }
+
+  it('has system:node with upstream NodeRules and a binding without subjects', () => {
+    const role = bootstrapClusterRoles().find((r) => r.metadata.name === 'system:node')!;
+    const rules = role.rules as Array<{ verbs: string[]; resources: string[] }>;
+    assert.equal(rules.length, 22);
+    assert.deepEqual(rules.find((r) => r.resources.includes('serviceaccounts/token'))!.verbs, ['create']);
+    assert.deepEqual(rules.find((r) => r.resources.includes('leases'))!.verbs, ['create', 'delete', 'get', 'patch', 'update']);
+    const binding = bootstrapClusterRoleBindings().find((b) => b.metadata.name === 'system:node')!;
+    assert.equal(binding.subjects, undefined);
+    assert.deepEqual(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:node' });
+  });
 
   it('binds cluster-admin to system:masters only, and every controller role to its own ServiceAccount', () => {
     for (const b of bootstrapClusterRoleBindings()) {

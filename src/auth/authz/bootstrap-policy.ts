@@ -1,6 +1,7 @@
 /**
  * The bootstrap RBAC policy (upstream plugin/pkg/auth/authorizer/rbac/bootstrappolicy, 1.32):
- * policy.go's cluster roles and bindings that concern this subsystem, and controller_policy.go /
+ * policy.go's cluster roles and bindings that concern this subsystem (including system:node, whose
+ * NodeRules the Node authorizer also applies, and system:kube-scheduler), and controller_policy.go /
  * namespace_policy.go's roles of the controllers we run (system:controller:<name>, bound to the
  * ServiceAccount kube-system/<name>), which the in-process controllers run as (nothing else: no
  * system:masters). Where our controllers do more than upstream's, the role grants it with a
@@ -69,11 +70,76 @@ function clusterBinding(name: string, subjects: SubjectSpec[], role = name): Kub
   };
 }
 
+/** The subject-less `system:node` ClusterRoleBinding of policy.go. */
+function nodeBinding(): KubeObject {
+  const b = clusterBinding('system:node', []);
+  delete b.subjects;
+  return b;
+}
+
 const group = (name: string): SubjectSpec => ({ kind: 'Group', name });
 const userSubject = (name: string): SubjectSpec => ({ kind: 'User', name });
 const controllerSA = (name: string): SubjectSpec => ({ kind: 'ServiceAccount', namespace: 'kube-system', name });
 
 export const controllerRolePrefix = 'system:controller:';
+const coordination = 'coordination.k8s.io';
+const storage = 'storage.k8s.io';
+const certificates = 'certificates.k8s.io';
+
+/**
+ * policy.go NodeRules() (1.32, default feature gates): the `system:node` ClusterRole's rules, and
+ * the static rules the Node authorizer applies to resources it does not subdivide.
+ */
+export function nodeRules(): PolicyRule[] {
+  return [
+    rule(['create'], [authn], ['tokenreviews']),
+    rule(['create'], [authz], ['subjectaccessreviews', 'localsubjectaccessreviews']),
+    rule(read, [legacy], ['services']),
+    rule(['create', 'get', 'list', 'watch'], [legacy], ['nodes']),
+    rule(['update', 'patch'], [legacy], ['nodes/status']),
+    rule(['update', 'patch'], [legacy], ['nodes']),
+    rule(['create', 'update', 'patch'], [legacy], ['events']),
+    rule(read, [legacy], ['pods']),
+    rule(['create', 'delete'], [legacy], ['pods']),
+    rule(['update', 'patch'], [legacy], ['pods/status']),
+    rule(['create'], [legacy], ['pods/eviction']),
+    rule(['get', 'list', 'watch'], [legacy], ['secrets', 'configmaps']),
+    rule(['get'], [legacy], ['persistentvolumeclaims', 'persistentvolumes']),
+    rule(['get'], [legacy], ['endpoints']),
+    rule(['create', 'get', 'list', 'watch'], [certificates], ['certificatesigningrequests']),
+    rule(['get', 'create', 'update', 'patch', 'delete'], [coordination], ['leases']),
+    rule(['get'], [storage], ['volumeattachments']),
+    rule(['create'], [legacy], ['serviceaccounts/token']),
+    rule(['get', 'update', 'patch'], [legacy], ['persistentvolumeclaims/status']),
+    rule(['get', 'watch', 'list'], [storage], ['csidrivers']),
+    rule(['get', 'create', 'update', 'patch', 'delete'], [storage], ['csinodes']),
+    rule(['get', 'list', 'watch'], ['node.k8s.io'], ['runtimeclasses']),
+  ];
+}
+
+/** policy.go's `system:kube-scheduler` rules (1.32, default feature gates). */
+function schedulerRules(): PolicyRule[] {
+  return [
+    eventsRule(),
+    rule(['create'], [coordination], ['leases']),
+    rule(['get', 'update'], [coordination], ['leases'], ['kube-scheduler']),
+    rule(read, [legacy], ['nodes']),
+    rule(['get', 'list', 'watch', 'delete'], [legacy], ['pods']),
+    rule(['create'], [legacy], ['pods/binding', 'bindings']),
+    rule(['patch', 'update'], [legacy], ['pods/status']),
+    rule(read, [legacy], ['services', 'replicationcontrollers']),
+    rule(read, ['apps', 'extensions'], ['replicasets']),
+    rule(read, ['apps'], ['statefulsets']),
+    rule(read, ['policy'], ['poddisruptionbudgets']),
+    rule(read, [legacy], ['persistentvolumeclaims', 'persistentvolumes']),
+    rule(['create'], [authn], ['tokenreviews']),
+    rule(['create'], [authz], ['subjectaccessreviews']),
+    rule(read, [storage], ['csinodes']),
+    rule(read, [legacy], ['namespaces']),
+    rule(read, [storage], ['csidrivers']),
+    rule(read, [storage], ['csistoragecapacities']),
+  ];
+}
 export const legacyTokenTrackingConfigMap = 'kube-apiserver-legacy-service-account-token-tracking';
 
 /** The controllers whose ClusterRoles (controller_policy.go) we bootstrap, with their rules. */
@@ -90,6 +156,13 @@ export const controllerRules: Record<string, PolicyRule[]> = {
   ],
   'service-account-controller': [rule(['create'], [legacy], ['serviceaccounts']), eventsRule()],
   'root-ca-cert-publisher': [rule(['create', 'update'], [legacy], ['configmaps']), eventsRule()],
+  'node-controller': [
+    rule(['get', 'list', 'update', 'delete', 'patch'], [legacy], ['nodes']),
+    rule(['patch', 'update'], [legacy], ['nodes/status']),
+    rule(['patch', 'update'], [legacy], ['pods/status']),
+    rule(['list', 'delete'], [legacy], ['pods']),
+    eventsRule(),
+  ],
   'legacy-service-account-token-cleaner': [
     rule(['get'], [legacy], ['configmaps'], [legacyTokenTrackingConfigMap]),
     rule(['patch', 'delete'], [legacy], ['secrets']),
@@ -162,6 +235,8 @@ export function bootstrapClusterRoles(): KubeObject[] {
       rule(['list', 'watch'], ['*'], ['*']),
       rule(['create'], [legacy], ['serviceaccounts/token']),
     ]),
+    clusterRole('system:node', nodeRules()),
+    clusterRole('system:kube-scheduler', schedulerRules()),
     clusterRole('system:service-account-issuer-discovery', [
       urlRule(['get'], ['/.well-known/openid-configuration', '/.well-known/openid-configuration/', '/openid/v1/jwks', '/openid/v1/jwks/']),
     ]),
@@ -179,6 +254,9 @@ export function bootstrapClusterRoleBindings(): KubeObject[] {
     clusterBinding('system:basic-user', [group('system:authenticated')]),
     clusterBinding('system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
     clusterBinding('system:kube-controller-manager', [userSubject('system:kube-controller-manager')]),
+    clusterBinding('system:kube-scheduler', [userSubject('system:kube-scheduler')]),
+    // Upstream keeps this binding with no subjects (deprecated since the Node authorizer, node.ts).
+    nodeBinding(),
     clusterBinding('system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
   ];
   for (const name of Object.keys(controllerRules)) bindings.push(clusterBinding(controllerRolePrefix + name, [controllerSA(name)]));

@@ -46,9 +46,10 @@ export const apiserverIdentity: ControllerIdentity = { name: '', aliases: [], us
 
 const platform = `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`;
 
-/** client-go's default User-Agent of the binary acting as `id`. */
+/** client-go's default User-Agent of the binary acting as `id` (kube-scheduler's names its component, `scheduler`). */
 function userAgentOf(id: ControllerIdentity): string {
   if (id.user === apiserverIdentity.user) return `kube-apiserver/v1.32.0 (${platform}) kubernetes/0000000`;
+  if (id.user === controllerIdentities.scheduler.user) return `kube-scheduler/v1.32.0 (${platform}) kubernetes/0000000/scheduler`;
   return `kube-controller-manager/v1.32.0 (${platform}) kubernetes/0000000/${id.user}`;
 }
 

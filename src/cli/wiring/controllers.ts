@@ -1,7 +1,8 @@
 /**
  * Wiring of the controllers (issue 4) into `insignia serve`: the controller manager
  * (controllers/manager.ts: default ServiceAccounts, root CA publisher, namespace lifecycle,
- * garbage collector, ClusterRole aggregation) run after the server listens. The legacy token
+ * garbage collector, ClusterRole aggregation, node lifecycle, and the scheduler as user
+ * system:kube-scheduler) run after the server listens. The legacy token
  * machinery is wired by wiring/legacy-tokens.ts, which reads the flags registered here.
  *
  * Every controller talks to the server only through src/client, over a loopback HTTPS connection
@@ -15,7 +16,9 @@
  *
  * Flags: --controllers (kube-controller-manager's list: `*`, `name`, `-name`), --feature-gates
  * (Go's Key=bool,... form; LegacyServiceAccountTokenNoAutoGeneration),
- * --legacy-service-account-token-clean-up-period (Go duration, default 8760h0m0s).
+ * --legacy-service-account-token-clean-up-period (Go duration, default 8760h0m0s), and the node
+ * lifecycle controller's --node-monitor-period (5s), --node-monitor-grace-period (50s, upstream
+ * 1.32's default) and --node-startup-grace-period (1m0s), Go durations that must be positive.
  */
 import type { Command } from 'commander';
 import { aggregatedRules } from '../../auth/authz/aggregation.js';
@@ -29,6 +32,16 @@ interface ControllerFlags {
   controllers?: string[];
   featureGates?: string;
   legacyServiceAccountTokenCleanUpPeriod?: string;
+  nodeMonitorPeriod?: string;
+  nodeMonitorGracePeriod?: string;
+  nodeStartupGracePeriod?: string;
+}
+
+/** A positive Go duration flag, in ms; throws naming the flag otherwise. */
+function positiveDuration(flag: string, value: string): number {
+  const ms = parseGoDuration(value);
+  if (ms <= 0) throw new Error(`--${flag} must be positive`);
+  return ms;
 }
 
 const collectList = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), ...value.split(',')];
@@ -72,7 +85,10 @@ export const controllersPart: PartModule = {
     cmd
       .option('--controllers <names>', "controllers to run: '*' (all on by default), 'foo' (enable), '-foo' (disable); comma-separated, repeatable", collectList)
       .option('--feature-gates <gates>', 'feature gates, Key=bool pairs (LegacyServiceAccountTokenNoAutoGeneration=false restores auto-generated token Secrets)', '')
-      .option('--legacy-service-account-token-clean-up-period <duration>', 'unused legacy token Secrets older than this are invalidated, then deleted (Go duration)', '8760h0m0s'),
+      .option('--legacy-service-account-token-clean-up-period <duration>', 'unused legacy token Secrets older than this are invalidated, then deleted (Go duration)', '8760h0m0s')
+      .option('--node-monitor-period <duration>', 'how often the node lifecycle controller checks node heartbeats (Go duration)', '5s')
+      .option('--node-monitor-grace-period <duration>', 'a node whose Ready heartbeat and Lease are both older than this is marked Unknown (Go duration)', '50s')
+      .option('--node-startup-grace-period <duration>', 'grace period of a node that never posted Ready (Go duration)', '1m0s'),
 
   build(ctx: ServeContext) {
     const f = ctx.flags as unknown as ControllerFlags;
@@ -81,6 +97,11 @@ export const controllersPart: PartModule = {
     if (parseGoDuration(f.legacyServiceAccountTokenCleanUpPeriod ?? '8760h0m0s') <= 0) {
       throw new Error('--legacy-service-account-token-clean-up-period must be positive');
     }
+    const nodeLifecycle = {
+      monitorPeriodMs: positiveDuration('node-monitor-period', f.nodeMonitorPeriod ?? '5s'),
+      gracePeriodMs: positiveDuration('node-monitor-grace-period', f.nodeMonitorGracePeriod ?? '50s'),
+      startupGracePeriodMs: positiveDuration('node-startup-grace-period', f.nodeStartupGracePeriod ?? '1m0s'),
+    };
     const list = f.controllers?.length ? f.controllers : ['*'];
     const runtime = controllerRuntime(ctx);
     runtime.register(Object.values(controllerIdentities).filter((id) => isControllerEnabled(id.name, list, id.aliases)));
@@ -94,6 +115,7 @@ export const controllersPart: PartModule = {
           informers: runtime.informers,
           rootCa: ctx.pki.ca.certPem,
           controllers: list,
+          nodeLifecycle,
           log: (component, message, err) =>
             ctx.log.warn({ controller: component, err: err instanceof Error ? err.message : err === undefined ? undefined : String(err) }, message),
           started: (name) => ctx.log.info({ controller: name }, 'Started controller'),

@@ -1,6 +1,8 @@
 /**
- * Wiring of RBAC (issue 5): the four RBAC Stores; the RBAC authorizer over bindings indexed by
- * subject (fed from the Stores' watch caches); escalation checks as an admission plugin; the
+ * Wiring of authorization (issues 5 and 6): the Node authorizer (node identities, over the pods
+ * they run, fed from the pods watch cache), asked before RBAC as upstream's
+ * --authorization-mode=Node,RBAC; the four RBAC Stores; the RBAC authorizer over bindings indexed
+ * by subject (fed from the Stores' watch caches); escalation checks as an admission plugin; the
  * authorization.k8s.io reviews; impersonation; and the bootstrap policy, reconciled at start.
  * The rules of aggregated ClusterRoles (admin, edit, view, ...) are written by the ClusterRole
  * aggregation controller (controllers/clusterrole-aggregation.ts), which the controller manager
@@ -24,6 +26,8 @@ import { impersonate } from '../../auth/authz/impersonation.js';
 import { impersonationRequestOf } from '../../server/impersonation.js';
 import { createOnlyHandler } from '../../server/handlers/create-only.js';
 import { reconcileBootstrapPolicy } from '../../auth/authz/bootstrap-apply.js';
+import { createNodeAuthorizer } from '../../auth/authz/node.js';
+import { NodeGraph, feedNodeGraph } from '../../auth/authz/node-graph.js';
 import type { PartModule } from './part.js';
 
 export const rbacPart: PartModule = {
@@ -69,9 +73,26 @@ export const rbacPart: PartModule = {
     };
     const rbac = createRbacAuthorizer(resolver);
 
+    // The pods Store is the core's (started): the graph follows it from build on. If its feed
+    // breaks, the Node authorizer fails closed (an error is a denial), never stale.
+    const graph = new NodeGraph();
+    let graphBroken: string | undefined;
+    stops.push(
+      feedNodeGraph(ctx.store('pods').cache, graph, (m) => {
+        graphBroken = m;
+        ctx.log.error({ err: m }, 'Node authorizer lost its pods watch; node requests it decides are refused');
+      }),
+    );
+    const node = createNodeAuthorizer({
+      graph: () => {
+        if (graphBroken) throw new Error(`node authorizer graph unavailable: ${graphBroken}`);
+        return graph;
+      },
+    });
+
     return {
       stores: [roles, clusterRoles, roleBindings, clusterRoleBindings],
-      authorizers: [rbac],
+      authorizers: [node, rbac],
       admissionPlugins: [createEscalationCheck({ resolver, authorizer: () => ctx.authorizer() })],
       createHandlers: {
         'authorization.k8s.io/v1/subjectaccessreviews': createOnlyHandler((obj) => subjectAccessReview(obj, ctx.authorizer())),

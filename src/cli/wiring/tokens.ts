@@ -198,7 +198,14 @@ export const tokensPart: PartModule = {
         '/serviceaccounts/token': async (scope, body) => {
           const resource = tokenRequestResource(scope.resource);
           await createOnlyHandler(async (obj, s) => {
-            const out = await tokenRequest.create(scope.info.namespace, scope.info.name, obj as KubeObject, s.warnings);
+            // Admission sees CREATE serviceaccounts/token with the TokenRequest (NodeRestriction).
+            const attrs = {
+              operation: 'CREATE' as const, resource: scope.resource, subresource: 'token', namespace: scope.info.namespace,
+              name: scope.info.name, object: obj as KubeObject, oldObject: null, user: scope.user, dryRun: false,
+            };
+            await scope.api.admission.admit(attrs);
+            await scope.api.admission.validate(attrs);
+            const out = await tokenRequest.create(scope.info.namespace, scope.info.name, attrs.object, s.warnings);
             return { ...out, apiVersion: groupVersion(resource) };
           })({ ...scope, resource }, body);
         },
