@@ -153,7 +153,9 @@ export function createPodWorker(o: PodWorkerOptions): PodWorker {
   async function patchStatus(pod: KubeObject, status: object): Promise<void> {
     const current = (pod.status ?? {}) as Record<string, unknown>;
     const desired = status as Record<string, unknown>;
-    if (Object.keys(desired).every((k) => isDeepStrictEqual(current[k], desired[k]))) return;
+    // Null members (a condition's lastProbeTime) are not stored: compare without them, or every
+    // resync would send the same status again.
+    if (Object.keys(desired).every((k) => isDeepStrictEqual(withoutNulls(current[k]), withoutNulls(desired[k])))) return;
     await pods.patch(pod.metadata.namespace ?? '', pod.metadata.name!, 'merge', { metadata: { uid: pod.metadata.uid }, status }, { subresource: 'status' });
   }
 
@@ -257,4 +259,13 @@ export function createPodWorker(o: PodWorkerOptions): PodWorker {
   }
 
   return { sync, adopt, forgetTokens };
+}
+
+/** `v` with every null-valued object member removed, recursively (arrays keep their length). */
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNulls);
+  if (v === null || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = withoutNulls(x);
+  return out;
 }

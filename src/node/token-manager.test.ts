@@ -66,13 +66,14 @@ describe('token manager refresh rule', () => {
     });
   }
 
-  it('refreshes when the clock leaps back before the issue time', async () => {
+  it('a node clock behind the server\'s (now < iat) does not refresh the token', async () => {
     const clock = { t: t0, now: () => clock.t, setTimer: () => ({ cancel() {} }) };
     const server = fakeServer(clock);
     const tm = createTokenManager({ requestToken: server.requestToken, clock, random: () => 0 });
     await tm.getServiceAccountToken('ns', 'sa', spec(3600));
     clock.t = t0 - 5000;
-    assert.equal((await tm.getServiceAccountToken('ns', 'sa', spec(3600))).token, 'token-2');
+    assert.equal((await tm.getServiceAccountToken('ns', 'sa', spec(3600))).token, 'token-1');
+    assert.equal(tm.requests, 1);
   });
 
   it('keys by SA, namespace, audiences, expiration and bound pod', async () => {

@@ -56,7 +56,7 @@ export interface TokenManager {
   deleteServiceAccountTokens(podUid: string): void;
   /** Drops expired entries (the agent calls it every minute). */
   purgeExpired(): void;
-  /** Number of TokenRequests issued so far (for tests and the bench). */
+  /** Number of TokenRequests sent so far, failed ones included (for tests and the bench). */
   readonly requests: number;
 }
 
@@ -137,7 +137,8 @@ export function createTokenManager(o: TokenManagerOptions): TokenManager {
     if (seconds === undefined || seconds === null) return undefined;
     const exp = Date.parse(e.issued.expirationTimestamp);
     const iat = exp - seconds * 1000;
-    if (clock.now() < iat) return clock.now() - 1; // the clock leapt back: refresh now
+    // No refresh when the node's clock is behind the server's (now < iat), as upstream: a node
+    // whose clock lags would otherwise ask for a new token on every sync.
     return Math.min(iat + maxTTLMs - e.jitterMs, exp - Math.floor((seconds * 20) / 100) * 1000 - e.jitterMs);
   }
 
