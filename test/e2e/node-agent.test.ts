@@ -14,7 +14,7 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expectOk, kubectl, readKubeconfigCa, serverEntry, startServer, useServerAndKubectl, type Kubectl, type ServerProcess } from './harness.js';
-import { eventually, getJson, payloadOf } from './support.js';
+import { eventually, getJson, payloadOf, runInsignia } from './support.js';
 
 const ok = expectOk;
 
@@ -280,12 +280,48 @@ describe('serve --no-embedded-node', () => {
   });
 });
 
-function runInsignia(args: string[]): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...serverEntry(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    child.on('exit', (code) => resolve({ code, out }));
+describe('a node whose agent stops turns NotReady, and Ready again when it comes back', () => {
+  const t = useServerAndKubectl('1.32', { before, after }, ['--no-embedded-node', '--node-monitor-grace-period', '4s', '--node-monitor-period', '1s']);
+  let agent: ChildProcess | undefined;
+  after(() => {
+    if (agent && agent.exitCode === null) agent.kill('SIGKILL');
   });
-}
+  const startAgent = (kubeconfig: string, root: string) => {
+    const child = spawn(process.execPath, [...serverEntry(), 'node', '--kubeconfig', kubeconfig, '--node-name', 'worker-2', '--root', root], { stdio: 'ignore' });
+    return child;
+  };
+  const nodeRow = async () => ok(await t.k(['get', 'nodes']), 'get nodes');
+
+  it('kill -9 of the agent: NotReady, unreachable taints, its pod not Ready; a new agent heals it', async () => {
+    const kubeconfig = join(t.dir, 'worker-2.kubeconfig');
+    const minted = await runInsignia(['kubeconfig', '--data-dir', t.server.dataDir, '--user', 'system:node:worker-2', '--group', 'system:nodes', '--out', kubeconfig]);
+    assert.equal(minted.code, 0, minted.out);
+    const root = join(t.dir, 'worker-2');
+    agent = startAgent(kubeconfig, root);
+    await eventually('worker-2 Ready', async () => (/^worker-2\s+Ready\s/m.test(await nodeRow()) ? true : undefined));
+    ok(await t.k(['run', 'web', '--image=nginx']), 'run');
+    await eventually('web Running', async () => (/^web\s+1\/1\s+Running\s/m.test(ok(await t.k(['get', 'po', 'web']), 'get po')) ? true : undefined));
+
+    agent.kill('SIGKILL');
+    await eventually('worker-2 NotReady', async () => (/^worker-2\s+NotReady\s/m.test(await nodeRow()) ? true : undefined));
+    const node = await getJson(t.k, ['node', 'worker-2']);
+    const ready = node.status.conditions.find((c: any) => c.type === 'Ready');
+    assert.deepEqual([ready.status, ready.reason, ready.message], ['Unknown', 'NodeStatusUnknown', 'Kubelet stopped posting node status.']);
+    const taints = await eventually('unreachable taints', async () => {
+      const n = await getJson(t.k, ['node', 'worker-2']);
+      const keys = (n.spec.taints ?? []).map((x: any) => `${x.key}:${x.effect}`).sort();
+      return keys.length === 2 ? keys : undefined;
+    });
+    assert.deepEqual(taints, ['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
+    const podReady = async () => (await getJson(t.k, ['po', 'web'])).status.conditions.find((c: any) => c.type === 'Ready');
+    // The condition, as upstream's MarkPodsNotReady (kubectl's READY column counts container statuses).
+    const notReady = await eventually('web Ready=False', async () => ((await podReady()).status === 'False' ? podReady() : undefined));
+    assert.equal(notReady.reason, undefined);
+
+    agent = startAgent(kubeconfig, root);
+    await eventually('worker-2 Ready again', async () => (/^worker-2\s+Ready\s/m.test(await nodeRow()) ? true : undefined));
+    await eventually('taints removed', async () => ((await getJson(t.k, ['node', 'worker-2'])).spec.taints?.length ? undefined : true));
+    await eventually('web Ready=True again', async () => ((await podReady()).status === 'True' ? true : undefined));
+    agent.kill('SIGTERM');
+  });
+});

@@ -10,7 +10,6 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,18 +18,11 @@ import { createHttpsTransport } from '../../src/client/https-transport.js';
 import { createRestClient } from '../../src/client/rest-client.js';
 import { createFakeClock, type FakeClock } from '../../src/client/testing/fake-clock.js';
 import { createNodeAgent, type NodeAgent } from '../../src/node/agent.js';
-import { expectOk, kubectl, serverEntry, startServer, type Kubectl, type ServerProcess } from './harness.js';
-import { eventually, getJson, payloadOf } from './support.js';
+import { expectOk, kubectl, startServer, type Kubectl, type ServerProcess } from './harness.js';
+import { eventually, getJson, payloadOf, runInsignia } from './support.js';
 
 const ok = expectOk;
 const nodeName = 'clock-node';
-
-function runInsignia(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile(process.execPath, [...serverEntry(), ...args], { timeout: 60_000 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`insignia ${args.join(' ')}: ${String(err)}\n${stdout}${stderr}`)) : resolve(stdout)),
-  );
-}
 
 describe('node agent token refresh with an injected clock', () => {
   let server: ServerProcess;
@@ -46,7 +38,8 @@ describe('node agent token refresh with an injected clock', () => {
     server = await startServer({ dataDir, args: ['--no-embedded-node'] });
     k = kubectl(server.kubeconfig, '1.32');
     const kubeconfig = join(dataDir, 'clock-node.kubeconfig');
-    await runInsignia(['kubeconfig', '--data-dir', dataDir, '--user', `system:node:${nodeName}`, '--group', 'system:nodes', '--out', kubeconfig]);
+    const minted = await runInsignia(['kubeconfig', '--data-dir', dataDir, '--user', `system:node:${nodeName}`, '--group', 'system:nodes', '--out', kubeconfig]);
+    assert.equal(minted.code, 0, minted.out);
     clock = createFakeClock(Date.now());
     const client = createRestClient(createHttpsTransport({ ...loadKubeconfig(kubeconfig), timeoutMs: 5_000 }));
     agent = createNodeAgent({ client, nodeName, root, clock, random: () => 0, nodeIP: '127.0.0.1' });

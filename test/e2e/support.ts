@@ -1,7 +1,8 @@
 /** Small helpers shared by the end-to-end tests: polling for asynchronous controllers, JSON reads, server-log checks. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kubectl, ServerProcess } from './harness.js';
+import { spawn } from 'node:child_process';
+import { serverEntry, type Kubectl, type ServerProcess } from './harness.js';
 
 /** Polls `check` every 200 ms until it returns a value other than undefined (fails after `ms`, quoting the last error). */
 export async function eventually<T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
@@ -45,4 +46,15 @@ export function tokenKubeconfig(server: ServerProcess): string {
     `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${server.url}", certificate-authority: "${caPath}"}}]\nusers: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`,
   );
   return path;
+}
+
+/** Runs an `insignia` command (built or from sources, like the server); resolves with its exit code and output. */
+export function runInsignia(args: string[]): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...serverEntry(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
 }
