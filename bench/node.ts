@@ -15,8 +15,8 @@
  *      TokenRequest in that window against the same TokenRequests sent directly.
  *
  * Pods go through the scheduler (pods/binding) unless BENCH_NODE_BIND=direct, or the server has no
- * --no-embedded-node flag, or the Node's allocatable pods (the kubelet's max-pods, 110) is below
- * the pod count (the scheduler would stop there; BENCH_NODE_BIND=scheduler forces it): then
+ * --no-embedded-node flag, or the Node's allocatable pods is below the pod count (the agent
+ * advertises max-pods = the pod count; BENCH_NODE_BIND=scheduler forces the scheduler): then
  * spec.nodeName is set at create. The agent authenticates with
  * a minted node certificate (system:node:bench-node, group system:nodes) when the node authorizer
  * lets it update pods/status, else with the admin credentials (BENCH_NODE_IDENTITY=admin forces it).
@@ -131,6 +131,8 @@ export async function runNodeBenchmarks(): Promise<void> {
     root,
     clock,
     podCIDR: '10.244.0.0/16',
+    // The kubelet's --max-pods (default 110) raised so that the scheduler places every pod here.
+    maxPods: Math.max(110, podCount),
     log: (message, err) => {
       if (process.env.BENCH_NODE_VERBOSE === '1') console.log(`  [agent] ${message}${err === undefined ? '' : `: ${String(err)}`}`);
       if (err !== undefined) agentErrors.push(`${message}: ${err instanceof Error ? err.message : String(err)}`);

@@ -35,6 +35,7 @@ interface NodeCommandFlags {
   nodeIp?: string;
   podCidr: string;
   syncFrequency: string;
+  maxPods: string;
   v: string;
 }
 
@@ -55,6 +56,8 @@ export async function runNode(flags: NodeCommandFlags): Promise<void> {
   parseCidr(flags.podCidr);
   const syncFrequencyMs = parseGoDuration(flags.syncFrequency);
   if (!(syncFrequencyMs > 0)) throw new Error('--sync-frequency must be positive');
+  const maxPods = Number(flags.maxPods);
+  if (!Number.isInteger(maxPods) || maxPods < 1) throw new Error(`invalid --max-pods ${flags.maxPods}`);
   const config = loadKubeconfig(flags.kubeconfig);
   const transport = createHttpsTransport({ ...config, userAgent: kubeletUserAgent, maxSockets: 32 });
   const root = resolve(flags.root);
@@ -65,6 +68,7 @@ export async function runNode(flags: NodeCommandFlags): Promise<void> {
     nodeIP: flags.nodeIp,
     podCIDR: flags.podCidr,
     syncFrequencyMs,
+    maxPods,
     log: (message, err) => {
       if (err === undefined) log.info({ node: nodeName }, message);
       else log.warn({ node: nodeName, err: err instanceof Error ? err.message : String(err) }, message);
@@ -118,6 +122,7 @@ export function addNodeCommands(program: Command): void {
     .option('--node-ip <ip>', 'the node\'s InternalIP and the pods\' hostIP (default: the first non-loopback IPv4 address)')
     .option('--pod-cidr <cidr>', 'IPv4 range of the pods\' IPs', defaultPodCIDR)
     .option('--sync-frequency <duration>', 'period of each pod\'s resync (Go duration)', '1m')
+    .option('--max-pods <n>', 'pods this node can run (its capacity and allocatable pods), like the kubelet\'s', '110')
     .option('--v <level>', 'log verbosity (0-10), like klog', '0')
     .action(async (flags: NodeCommandFlags) => {
       await runNode(flags);

@@ -93,7 +93,7 @@ describe('node agent', () => {
   let root: string;
   let tokens: { issued: string[] };
   const agents: NodeAgent[] = [];
-  const newAgent = (o: { syncFrequencyMs?: number } = {}) => {
+  const newAgent = (o: { syncFrequencyMs?: number; maxPods?: number } = {}) => {
     const agent = createNodeAgent({
       client: createRestClient(transport),
       nodeName: 'n1',
@@ -102,6 +102,7 @@ describe('node agent', () => {
       random: () => 0,
       nodeIP: '192.0.2.10',
       syncFrequencyMs: o.syncFrequencyMs,
+      maxPods: o.maxPods,
       workers: 2,
       log: process.env.AGENT_DEBUG ? (m: string, e?: unknown) => console.log(clock.now() - Date.UTC(2026, 0, 1, 12), m, e instanceof Error ? e.message : e ?? "") : undefined,
     });
@@ -148,6 +149,14 @@ describe('node agent', () => {
     assert.deepEqual(ev.source, { component: 'kubelet', host: 'n1' });
     assert.equal(current('elsewhere').status.phase, 'Pending', 'pods of other nodes are left alone');
     assert.equal(agent.tokens.requests, 1);
+  });
+
+  it('advertises --max-pods as the Node\'s pods capacity and allocatable (default 110)', async () => {
+    const agent = newAgent({ maxPods: 250 });
+    await agent.start();
+    const node = transport.get('/api/v1/nodes', 'n1') as KubeObject & { status: any };
+    assert.equal(node.status.capacity.pods, '250');
+    assert.equal(node.status.allocatable.pods, '250');
   });
 
   it('a missing ConfigMap: FailedMount with the kubelet wording, then Running once it appears; updates reach the files', async () => {

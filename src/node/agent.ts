@@ -54,6 +54,8 @@ export interface NodeAgentOptions {
   podCIDR?: string;
   /** Period of each pod's resync (default 60 s). */
   syncFrequencyMs?: number;
+  /** Pods this node advertises it can run (capacity and allocatable `pods`; kubelet --max-pods, default 110). */
+  maxPods?: number;
   /** Pods synced concurrently (default 16). */
   workers?: number;
   /** Heartbeat periods (tests). */
@@ -167,8 +169,8 @@ export function createNodeAgent(o: NodeAgentOptions): NodeAgent {
     nodeName: o.nodeName,
     clock,
     random,
-    node: (now) => nodeObject({ name: o.nodeName, ip: nodeIP, hostname: o.nodeName, podCIDR: ips.cidr, status: nodeStatus({ now, ip: nodeIP, hostname: o.nodeName, root: o.root }) }),
-    status: (previous, now) => nodeStatus({ now, ip: nodeIP, hostname: o.nodeName, root: o.root, previous }),
+    node: (now) => nodeObject({ name: o.nodeName, ip: nodeIP, hostname: o.nodeName, podCIDR: ips.cidr, status: nodeStatus({ now, ip: nodeIP, hostname: o.nodeName, root: o.root, maxPods: o.maxPods }) }),
+    status: (previous, now) => nodeStatus({ now, ip: nodeIP, hostname: o.nodeName, root: o.root, previous, maxPods: o.maxPods }),
     onRegistered: (node) => {
       // A Node registered again (it was deleted) has a new UID: tokens bound to the old one are
       // refused now, so every pod gets new ones at once.
@@ -239,7 +241,7 @@ export function createNodeAgent(o: NodeAgentOptions): NodeAgent {
       started ??= (async () => {
         await mkdir(join(o.root, 'pods'), { recursive: true, mode: 0o750 });
         // After the mkdir: the root's filesystem is the node's ephemeral storage.
-        allocatable = nodeStatus({ now: clock.now(), ip: nodeIP, hostname: o.nodeName, root: o.root }).allocatable;
+        allocatable = nodeStatus({ now: clock.now(), ip: nodeIP, hostname: o.nodeName, root: o.root, maxPods: o.maxPods }).allocatable;
         void runPods().catch((e) => log('pod sync loop failed', e));
         await heartbeat.register();
         if (!stopped) heartbeat.start();
