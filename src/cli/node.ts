@@ -27,6 +27,7 @@ import { createNodeAgent, defaultPodCIDR, kubeletUserAgent } from '../node/agent
 import { parseCidr } from '../node/agent-pod-ips.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { validateNodeName } from './wiring/node.js';
+import { exitOnSignals } from './signals.js';
 
 interface NodeCommandFlags {
   kubeconfig: string;
@@ -74,23 +75,14 @@ export async function runNode(flags: NodeCommandFlags): Promise<void> {
       else log.warn({ node: nodeName, err: err instanceof Error ? err.message : String(err) }, message);
     },
   });
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const hard = setTimeout(() => process.exit(0), 9500);
-    hard.unref();
+  const signals = exitOnSignals(log, async () => {
     await agent.stop();
     transport.close?.();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
   // Keeps the process alive: the agent's own timers do not.
   const keepAlive = setInterval(() => {}, 1 << 30);
   await agent.start();
-  if (stopping) return;
+  if (signals.stopping()) return;
   process.stdout.write(`Node ${nodeName} registered with ${config.server}\nPod files: ${join(root, 'pods')}\n`);
   void keepAlive;
 }

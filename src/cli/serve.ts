@@ -36,6 +36,7 @@ import { setDefinitionLookup } from '../server/handlers/decode.js';
 import { setPatchSchemaRegistry } from '../server/handlers/patch.js';
 import { createSqliteBackend } from '../storage/sqlite/sqlite-backend.js';
 import { writeKubeconfig } from './kubeconfig.js';
+import { exitOnSignals } from './signals.js';
 import type { PartModule, ServeContext, ServeFlags, ServePart } from './wiring/part.js';
 import { tokensPart } from './wiring/tokens.js';
 import { rbacPart } from './wiring/rbac.js';
@@ -200,20 +201,11 @@ export async function runServe(flags: ServeFlags): Promise<void> {
   log.info({ url: server.url, port: boundPort, dataDir }, 'insignia API server ready');
   process.stdout.write(`Serving on ${server.url}\nAdmin kubeconfig: ${kubeconfigPath}\n`);
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const hard = setTimeout(() => process.exit(0), 9500);
-    hard.unref();
+  exitOnSignals(log, async () => {
     clearInterval(compactor);
     for (const part of [...parts].reverse()) await part.stop?.();
     await server.close(7000);
     for (const s of stores) s.stop();
     await backend.close();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  });
 }
