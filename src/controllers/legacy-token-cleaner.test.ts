@@ -5,7 +5,8 @@ import { createInformerFactory, type InformerFactory } from '../client/informer-
 import { createRestClient } from '../client/rest-client.js';
 import { createFakeClock } from '../client/testing/fake-clock.js';
 import { createFakeTransport, type FakeTransport } from '../client/testing/fake-transport.js';
-import { createLegacyTokenCleaner, decideLegacyToken, podSecretNames, type CleanerDecision, type LegacyTokenCleaner } from './legacy-token-cleaner.js';
+import { podSecretNames } from '../api/pod-references.js';
+import { createLegacyTokenCleaner, decideLegacyToken, type CleanerDecision, type LegacyTokenCleaner } from './legacy-token-cleaner.js';
 import { invalidSinceLabelKey, lastUsedLabelKey, serviceAccountNameKey, serviceAccountTokenType, trackingConfigMapName } from './tokens-shared.js';
 
 const day = 24 * 3600 * 1000;

@@ -15,6 +15,7 @@
  * Reads come from the shared informers (Secrets, ServiceAccounts, Pods); writes and the ConfigMap
  * GET use the cleaner's own client.
  */
+import { podSecretNames } from '../api/pod-references.js';
 import type { KubeObject } from '../api/meta.js';
 import { realClock, type Clock, type TimerHandle } from '../client/clock.js';
 import { isConflict, isNotFound } from '../client/errors.js';
@@ -73,41 +74,6 @@ export function decideLegacyToken(i: CleanerInput): CleanerDecision {
   if (parseDate(invalidSince) === undefined) return { action: 'label', invalidSince: formatDate(i.nowMs) };
   if (invalidSince! >= preserveUsedOnOrAfter) return skip('invalidated within the clean-up period');
   return { action: 'delete' };
-}
-
-type Obj = Record<string, unknown> | undefined;
-const obj = (v: unknown): Obj => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-/**
- * podutil.VisitPodSecretNames: imagePullSecrets; every (init, ephemeral) container's envFrom
- * secretRef and env valueFrom.secretKeyRef; volumes: azureFile.secretName, cephfs/cinder/
- * flexVolume/rbd/scaleIO/iscsi/storageos .secretRef, projected sources' secret, secret.secretName,
- * csi.nodePublishSecretRef.
- */
-export function podSecretNames(pod: KubeObject): string[] {
-  const spec = obj(pod.spec) ?? {};
-  const out: string[] = [];
-  const add = (name: unknown) => {
-    if (str(name)) out.push(str(name));
-  };
-  for (const ref of arr(spec.imagePullSecrets)) add(obj(ref)?.name);
-  for (const list of [spec.initContainers, spec.containers, spec.ephemeralContainers]) {
-    for (const c of arr(list).map(obj)) {
-      for (const e of arr(c?.envFrom)) add(obj(obj(e)?.secretRef)?.name);
-      for (const e of arr(c?.env)) add(obj(obj(obj(e)?.valueFrom)?.secretKeyRef)?.name);
-    }
-  }
-  for (const v of arr(spec.volumes).map(obj)) {
-    if (!v) continue;
-    add(obj(v.azureFile)?.secretName);
-    for (const kind of ['cephfs', 'cinder', 'flexVolume', 'rbd', 'scaleIO', 'iscsi', 'storageos']) add(obj(obj(v[kind])?.secretRef)?.name);
-    for (const source of arr(obj(v.projected)?.sources)) add(obj(obj(source)?.secret)?.name);
-    add(obj(v.secret)?.secretName);
-    add(obj(obj(v.csi)?.nodePublishSecretRef)?.name);
-  }
-  return out;
 }
 
 export interface LegacyTokenCleanerOptions {

@@ -20,7 +20,7 @@
 import type { KubeObject } from '../../api/meta.js';
 import { forbidden, notFound, type StatusError } from '../../api/status.js';
 import { nodeIdentity } from '../../auth/authz/node.js';
-import { podReferences } from '../../auth/authz/node-graph.js';
+import { podReferences } from '../../api/pod-references.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../types.js';
 
 export interface NodeRestrictionOptions {

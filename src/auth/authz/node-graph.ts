@@ -8,58 +8,13 @@
  */
 import type { KubeObject } from '../../api/meta.js';
 import type { WatchCache } from '../../registry/watch-cache.js';
+import { podReferences, type PodReferenceType } from '../../api/pod-references.js';
 
-export type VertexType = 'pod' | 'secret' | 'configmap' | 'persistentvolumeclaim' | 'serviceaccount';
+export type VertexType = 'pod' | PodReferenceType;
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-
-/**
- * The names a pod references, by type (upstream podutil.VisitPodSecretNames /
- * VisitPodConfigmapNames over all containers, volumes' claims, ephemeral volumes' claims
- * `<pod>-<volume>`, and the service account).
- */
-export function podReferences(pod: KubeObject): Array<[Exclude<VertexType, 'pod'>, string]> {
-  const out: Array<[Exclude<VertexType, 'pod'>, string]> = [];
-  const add = (type: Exclude<VertexType, 'pod'>, name: string) => {
-    if (name) out.push([type, name]);
-  };
-  const spec = obj(pod.spec);
-  add('serviceaccount', str(spec.serviceAccountName));
-  for (const s of arr(spec.imagePullSecrets)) add('secret', str(obj(s).name));
-  for (const c of [...arr(spec.initContainers), ...arr(spec.containers), ...arr(spec.ephemeralContainers)]) {
-    for (const from of arr(obj(c).envFrom)) {
-      add('secret', str(obj(obj(from).secretRef).name));
-      add('configmap', str(obj(obj(from).configMapRef).name));
-    }
-    for (const env of arr(obj(c).env)) {
-      const valueFrom = obj(obj(env).valueFrom);
-      add('secret', str(obj(valueFrom.secretKeyRef).name));
-      add('configmap', str(obj(valueFrom.configMapKeyRef).name));
-    }
-  }
-  for (const v of arr(spec.volumes)) {
-    const vol = obj(v);
-    add('secret', str(obj(vol.secret).secretName));
-    add('configmap', str(obj(vol.configMap).name));
-    add('persistentvolumeclaim', str(obj(vol.persistentVolumeClaim).claimName));
-    if (vol.ephemeral) add('persistentvolumeclaim', `${pod.metadata.name ?? ''}-${str(vol.name)}`);
-    for (const source of arr(obj(vol.projected).sources)) {
-      add('secret', str(obj(obj(source).secret).name));
-      add('configmap', str(obj(obj(source).configMap).name));
-    }
-    // Volume plugins that name a secret (VisitPodSecretNames).
-    for (const plugin of ['azureFile', 'cephfs', 'cinder', 'flexVolume', 'rbd', 'scaleIO', 'iscsi', 'storageos', 'csi']) {
-      const p = obj(vol[plugin]);
-      if (plugin === 'azureFile') add('secret', str(p.secretName));
-      add('secret', str(obj(p.secretRef).name));
-      add('secret', str(obj(p.nodePublishSecretRef).name));
-    }
-  }
-  return out;
-}
 
 const vertexKey = (type: VertexType, namespace: string, name: string) => `${type}/${namespace}/${name}`;
 

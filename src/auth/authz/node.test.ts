@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/meta.js';
 import type { UserInfo } from '../../admission/types.js';
-import { NodeGraph, podReferences } from './node-graph.js';
+import { podReferences } from '../../api/pod-references.js';
+import { NodeGraph } from './node-graph.js';
 import { createNodeAuthorizer, nodeIdentity } from './node.js';
 import type { Attributes } from './types.js';
 
