@@ -4,7 +4,7 @@ import type { KubeObject } from '../api/meta.js';
 import { schemaRegistry } from '../api/schema/registry.js';
 import { validateNode, validateNodeStatusUpdate } from '../registry/nodes/validation.js';
 import { conformToSchema } from '../server/field-validation.js';
-import { formatBinaryQuantity, nodeObject, nodeStatus, readMachineInfo, type MachineInfo } from './node-status.js';
+import { formatBinaryQuantity, nodeObject, nodeStatus, readMachineInfoSync, type MachineInfo } from './node-status.js';
 
 const t0 = Date.UTC(2026, 0, 1, 10, 0, 0);
 const at = (s: number) => new Date(t0 + s * 1000).toISOString().replace('.000Z', 'Z');
@@ -111,7 +111,7 @@ describe('node object and status', () => {
   });
 
   it('reads this machine', async () => {
-    const m = await readMachineInfo(process.cwd());
+    const m = readMachineInfoSync(process.cwd());
     assert.ok(m.cpus >= 1);
     assert.ok(m.memoryBytes > 0);
     assert.ok(m.ephemeralStorageBytes > 0);

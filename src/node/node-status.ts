@@ -1,7 +1,7 @@
 /**
  * The Node object and its status as a kubelet 1.32 with containerd 1.7 on Linux reports them
  * (kubelet_node_status.go initialNode, pkg/kubelet/nodestatus/setters.go). The builders are pure;
- * readMachineInfo gathers the machine facts (node:os, /etc/machine-id, /proc, statfs) once.
+ * readMachineInfoSync gathers the machine facts (node:os, /etc/machine-id, /proc, statfs) once.
  */
 import { readFileSync, statfsSync } from 'node:fs';
 import * as os from 'node:os';
@@ -87,11 +87,6 @@ export function readMachineInfoSync(root = '/'): MachineInfo {
     operatingSystem: os.platform() === 'win32' ? 'windows' : os.platform(),
     architecture: goArch[os.arch()] ?? os.arch(),
   };
-}
-
-/** readMachineInfoSync, as a promise. */
-export async function readMachineInfo(root = '/'): Promise<MachineInfo> {
-  return readMachineInfoSync(root);
 }
 
 const machineCache = new Map<string, MachineInfo>();
